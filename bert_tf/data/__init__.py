@@ -1,0 +1,1 @@
+"""Data: offline corpus, pre-training instances and masking, task readers."""

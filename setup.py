@@ -1,0 +1,50 @@
+"""bert_tf: BERT pre-training, fine-tuning and serving on TensorFlow/Keras 3.
+
+Install the tested set reproducibly with the pinned constraints:
+    pip install -c constraints.txt -e ".[tfx,test]"
+"""
+
+from setuptools import find_packages, setup
+
+CORE = [
+    "tensorflow==2.16.2",
+    "tensorflow-text==2.16.1",
+    "keras>=3.6,<3.13",
+    "numpy>=1.26,<2",
+    "safetensors>=0.4",
+    "scikit-learn>=1.3",
+    "scipy>=1.10",
+    "seqeval>=1.2",
+    "tqdm>=4.60",
+]
+EXTRAS = {
+    # TFX pipeline, Beam data jobs and TF Serving protos.
+    "tfx": [
+        "tfx==1.16.0",
+        "apache-beam[gcp]>=2.53",
+        "ml-metadata==1.16.0",
+        "tensorflow-serving-api==2.16.1",
+        "tf-keras==2.16.0",
+        "dill",  # imported by tfx-bsl, which does not declare it
+    ],
+    # Test-only: HF tokenizers for parity, JAX for the backend-agnostic check, ruff.
+    "test": [
+        "pytest>=8",
+        "ruff>=0.6",
+        "tokenizers>=0.15",
+        "jax[cpu]==0.4.30",
+    ],
+}
+
+setup(
+    name="bert_tf",
+    version="0.1.0",
+    description="BERT pre-training, fine-tuning and serving on TensorFlow/Keras 3",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    python_requires=">=3.10,<3.11",
+    packages=find_packages(include=["bert_tf", "bert_tf.*", "pipelines", "pipelines.*", "serving", "serving.*"]),
+    install_requires=CORE,
+    extras_require=EXTRAS,
+    entry_points={"console_scripts": ["bert-tf=bert_tf.cli:main"]},
+)
