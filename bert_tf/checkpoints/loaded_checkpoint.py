@@ -60,30 +60,13 @@ class LoadedCheckpoint:
 
 
 def build_model(config: BertConfig, with_heads: bool) -> tuple[Any, Any]:
-    """A built (model, backbone): a `BertPretrainer` around a new backbone, or the backbone."""
-    from bert_tf.models import BertBackbone
+    """A built (model, backbone): a `BertPretrainer` around a new backbone, or backbone twice."""
+    from bert_tf.models import BertBackbone, BertPretrainer
 
     backbone = BertBackbone(config)  # a functional model: built on construction
     if not with_heads:
         return backbone, backbone
-    from bert_tf.models import BertPretrainer
-
-    pretrainer = BertPretrainer(backbone)
-    build_pretrainer(pretrainer)
-    return pretrainer, backbone
-
-
-def build_pretrainer(pretrainer: Any) -> None:
-    """Create the head variables of a `BertPretrainer` by running it once on a dummy batch."""
-    dummy = np.zeros((1, 2), dtype="int32")
-    pretrainer(
-        {
-            "input_word_ids": dummy,
-            "input_mask": np.ones_like(dummy),
-            "input_type_ids": dummy,
-            "masked_lm_positions": dummy[:, :1],
-        }
-    )
+    return BertPretrainer(backbone), backbone  # functional too: heads built here
 
 
 def make_tokenizer(vocab_file: Path, lower_case: bool) -> Any:
