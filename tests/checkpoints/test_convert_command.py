@@ -1,0 +1,80 @@
+"""`bert-tf convert` through `bert_tf.cli.main`."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from ckpt_helpers import (
+    google_variables,
+    run,
+    tiny_inputs,
+    write_bert_config,
+    write_tf1_checkpoint,
+)
+from safetensors.numpy import load_file
+
+from bert_tf.checkpoints import save_hf_checkpoint
+from bert_tf.cli import main
+
+
+def test_hf_to_hf_and_keras(tiny_pretrainer, tmp_path, capsys):
+    source = tmp_path / "source"
+    save_hf_checkpoint(tiny_pretrainer, source)
+    out = tmp_path / "copy"
+    assert main(["convert", "--from", "hf", "--input", str(source), "--output", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "BertPretrainer: 2 layers, hidden 64" in printed and "model.safetensors" in printed
+    want, got = (
+        load_file(str(source / "model.safetensors")),
+        load_file(str(out / "model.safetensors")),
+    )
+    assert sorted(want) == sorted(got)
+    for name in want:
+        np.testing.assert_array_equal(got[name], want[name], err_msg=name)
+
+    keras_file = tmp_path / "model.keras"
+    argv = ["convert", "--from", "hf", "--input", str(source), "--output", str(keras_file)]
+    assert main([*argv, "--to", "keras", "--backbone-only"]) == 0
+    assert f"wrote {keras_file}" in capsys.readouterr().out
+    restored = keras.saving.load_model(keras_file)
+    assert type(restored).__name__ == "BertBackbone"
+    inputs = tiny_inputs(seed=5)
+    np.testing.assert_array_equal(
+        run(restored, inputs)["sequence_output"],
+        run(tiny_pretrainer.backbone, inputs)["sequence_output"],
+    )
+
+
+def test_google_to_hf(tiny_pretrainer, tmp_path, capsys):
+    prefix = write_tf1_checkpoint(google_variables(tiny_pretrainer), tmp_path)
+    write_bert_config(tmp_path)  # beside the checkpoint: found without --config
+    out = tmp_path / "hf"
+    assert main(["convert", "--from", "google", "--input", prefix, "--output", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert f"read google checkpoint {prefix}" in printed
+    assert "skipped" in printed  # the Adam slots and global_step
+    tensors = load_file(str(out / "model.safetensors"))
+    np.testing.assert_array_equal(
+        tensors["cls.seq_relationship.weight"],
+        np.asarray(tiny_pretrainer.nsp_head.dense.kernel).T,
+    )
+    assert len(tensors) == len(tiny_pretrainer.weights)
+
+
+def test_bad_arguments_fail_with_a_message(tmp_path, capsys):
+    argv = [
+        "convert",
+        "--from",
+        "hf",
+        "--input",
+        str(tmp_path),
+        "--output",
+        "x.h5",
+        "--to",
+        "keras",
+    ]
+    assert main(argv) == 2
+    assert "--to keras writes a .keras file" in capsys.readouterr().err
+    argv = ["convert", "--from", "hf", "--input", str(tmp_path / "none"), "--output", "out"]
+    assert main(argv) == 2
+    assert "HF checkpoint directory not found" in capsys.readouterr().err
