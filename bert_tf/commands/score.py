@@ -11,6 +11,7 @@ Tasks and files:
                           list of predictions in file order or {index: prediction}; index is the
                           0-based data row of the gold file (or the guid "dev-7"); a prediction
                           is a label name (JSON: also a class index; STS-B: a number).
+                          Metrics as fractions, keyed as GLUE_TASKS lists them.
 
 Example:
     $ bert-tf score --task squad-v2.0 --gold dev-v2.0.json --predictions preds.json \\

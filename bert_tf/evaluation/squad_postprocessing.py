@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -155,41 +156,49 @@ def postprocess_squad(
     }
 
 
+class _Span(NamedTuple):
+    text: str
+    char_start: int
+    char_end: int
+    start_logit: float
+    end_logit: float
+
+    @property
+    def score(self) -> float:
+        return self.start_logit + self.end_logit
+
+
 def _predict(context, windows, n_best_size, max_answer_length, version_2, threshold):
     candidates = []  # (score, window index, start token, end token)
     for index, window in enumerate(windows):
         for score, start, end in _window_candidates(window, n_best_size, max_answer_length):
             candidates.append((score, index, start, end))
     candidates.sort(key=lambda candidate: -candidate[0])
-    entries: list[tuple[str, int, int, float, float]] = []  # text, chars, start/end logits
-    seen = set()
+    spans: list[_Span] = []  # best first, one per distinct answer text
     for _, index, start, end in candidates:
-        if len(entries) >= n_best_size:
+        if len(spans) >= n_best_size:
             break
         window = windows[index]
         char_start, char_end = int(window.offsets[start, 0]), int(window.offsets[end, 1])
-        text = context[char_start:char_end]
-        if text in seen:
-            continue
-        seen.add(text)
-        entries.append(
-            (text, char_start, char_end, window.start_logits[start], window.end_logits[end])
-        )
+        text = context[char_start:char_end]  # cut from the original context, never detokenized
+        if text not in {span.text for span in spans}:
+            start_logit, end_logit = window.start_logits[start], window.end_logits[end]
+            spans.append(_Span(text, char_start, char_end, start_logit, end_logit))
+    answer = spans[0].text if spans else ""
     null_diff = None
-    best_text = entries[0][0] if entries else ""
     if version_2:
         null = min(windows, key=lambda w: w.start_logits[w.cls_index] + w.end_logits[w.cls_index])
-        null_start, null_end = null.start_logits[null.cls_index], null.end_logits[null.cls_index]
-        best = entries[0] if entries else None
-        null_diff = null_start + null_end - (best[3] + best[4]) if best else float("inf")
-        best_text = "" if null_diff > threshold else best[0]
-        entries.append(("", -1, -1, null_start, null_end))  # n-best keeps the null answer too
-        entries.sort(key=lambda entry: -(entry[3] + entry[4]))
-    totals = np.array([entry[3] + entry[4] for entry in entries], dtype=np.float64)
-    probabilities = np.exp(totals - totals.max()) if len(totals) else totals
-    probabilities = probabilities / probabilities.sum() if len(totals) else probabilities
+        null_span = _Span("", -1, -1, null.start_logits[null.cls_index],
+                          null.end_logits[null.cls_index])  # fmt: skip
+        null_diff = null_span.score - spans[0].score if spans else float("inf")
+        answer = "" if null_diff > threshold else answer
+        spans = sorted([*spans, null_span], key=lambda span: -span.score)  # n-best keeps null
+    scores = np.array([span.score for span in spans], dtype=np.float64)  # [N]
+    probabilities = np.exp(scores - scores.max()) if spans else scores
+    probabilities = probabilities / probabilities.sum() if spans else probabilities
     nbest = [
-        NbestEntry(text, start, end, float(start_logit), float(end_logit), float(probability))
-        for (text, start, end, start_logit, end_logit), probability in zip(entries, probabilities)
-    ]
-    return SquadPrediction(best_text, nbest, None if null_diff is None else float(null_diff))
+        NbestEntry(span.text, span.char_start, span.char_end, float(span.start_logit),
+                   float(span.end_logit), float(probability))
+        for span, probability in zip(spans, probabilities)
+    ]  # fmt: skip
+    return SquadPrediction(answer, nbest, None if null_diff is None else float(null_diff))

@@ -109,7 +109,9 @@ def read_conll(
             continue
         width = len(fields) if width is None else width
         problem = None
-        if len(fields) != width or len(fields) < 2:
+        if len(fields) < 2:
+            problem = f"expected a word and a tag, got {len(fields)} column"
+        elif len(fields) != width:
             problem = f"expected {width} columns like the first token line, got {len(fields)}"
         else:
             try:

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -106,7 +107,7 @@ def read_glue(
         raise MalformedInputError(path, None, "empty file (expected a GLUE TSV)")
     header = first[1].split("\t")
     if key == "cola" and header != ["index", "sentence"]:  # train/dev: no header row
-        header, lines = _COLA_TRAIN_COLUMNS, _chain(first, lines)
+        header, lines = _COLA_TRAIN_COLUMNS, itertools.chain([first], lines)
     missing = [name for name in (text_a, text_b) if name is not None and name not in header]
     if missing:
         raise MalformedInputError(
@@ -141,11 +142,6 @@ def read_glue(
         )
     rows.finish()
     return examples
-
-
-def _chain(first: tuple[int, str], rest):
-    yield first
-    yield from rest
 
 
 def _task(name: str, labels: list[str], metrics: tuple[str, ...], regression=False) -> GlueTask:

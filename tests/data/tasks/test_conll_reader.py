@@ -60,6 +60,13 @@ def test_malformed_lines(task_fixtures):
     assert "X-LOC" in skipped[1].problem
 
 
+def test_single_column_line(tmp_path):
+    path = tmp_path / "words.txt"
+    path.write_text("EU\nrejects\n")
+    with pytest.raises(MalformedInputError, match=r"words\.txt:1: expected a word and a tag"):
+        read_conll(path)
+
+
 def test_unknown_scheme(task_fixtures):
     with pytest.raises(ValueError, match="unknown tagging scheme 'bio'"):
         read_conll(task_fixtures / "conll/eng-iob1.txt", scheme="bio")
