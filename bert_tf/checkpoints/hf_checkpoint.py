@@ -176,7 +176,11 @@ def _write_vocab(tokenizer: Any, path: Path) -> None:
 
 
 def save_hf_checkpoint(
-    model: Any, out_dir: str | Path, tokenizer: Any = None, lower_case: bool | None = None
+    model: Any,
+    out_dir: str | Path,
+    tokenizer: Any = None,
+    lower_case: bool | None = None,
+    vocab_file: str | Path | None = None,
 ) -> list[Path]:
     """Write ``model`` as an HF checkpoint that `load_hf_checkpoint` (and HF) read back exactly.
 
@@ -189,6 +193,7 @@ def save_hf_checkpoint(
         tokenizer: a `bert_tf.text.BertTokenizer`; its vocab goes to vocab.txt and its casing
             to tokenizer_config.json.
         lower_case: casing to record when the tokenizer does not carry ``lower_case``.
+        vocab_file: a vocab.txt to copy when no tokenizer is given (with ``lower_case``).
 
     Returns:
         The paths written.
@@ -197,6 +202,7 @@ def save_hf_checkpoint(
         >>> save_hf_checkpoint(backbone, "out/")  # doctest: +SKIP
         [PosixPath('out/config.json'), PosixPath('out/model.safetensors')]
     """
+    weights = WeightMapping(model, "hf").collect()  # first: checks what kind of model it is
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     pretrainer = is_pretrainer(model)
@@ -205,11 +211,18 @@ def save_hf_checkpoint(
     config_path, weights_path = out_dir / CONFIG_FILE, out_dir / WEIGHTS_FILE
     config_json = json.dumps(config_to_hf_dict(backbone.config, architecture), indent=2)
     config_path.write_text(config_json + "\n", encoding="utf-8")
-    save_file(WeightMapping(model, "hf").collect(), str(weights_path), metadata={"format": "pt"})
+    save_file(weights, str(weights_path), metadata={"format": "pt"})
     written = [config_path, weights_path]
-    if tokenizer is not None:
+    if tokenizer is not None and vocab_file is not None:
+        raise ValueError("pass a tokenizer or a vocab_file, not both")
+    if vocab_file is not None and not Path(vocab_file).is_file():
+        raise FileNotFoundError(f"vocab file not found: {vocab_file}")
+    if tokenizer is not None or vocab_file is not None:
         vocab_path = out_dir / VOCAB_FILE
-        _write_vocab(tokenizer, vocab_path)
+        if tokenizer is not None:
+            _write_vocab(tokenizer, vocab_path)
+        elif Path(vocab_file).resolve() != vocab_path.resolve():
+            vocab_path.write_bytes(Path(vocab_file).read_bytes())
         casing = getattr(tokenizer, "lower_case", None)
         casing = lower_case if casing is None else casing
         tokenizer_config: dict[str, Any] = {"tokenizer_class": "BertTokenizer"}

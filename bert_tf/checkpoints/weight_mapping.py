@@ -136,6 +136,11 @@ class WeightMapping:
             raise ValueError(f"style must be 'hf' or 'google', got {style!r}")
         self.model = model
         self.style = style
+        if not is_pretrainer(model) and not hasattr(model, "encoder_layers"):
+            hint = "; save its .backbone" if hasattr(model, "backbone") else ""
+            raise TypeError(
+                f"expected a BertBackbone or BertPretrainer, got {type(model).__name__}{hint}"
+            )
         if is_pretrainer(model):
             entries = [
                 *_backbone_entries(model.backbone, style, "bert."),

@@ -75,7 +75,9 @@ def run(args: argparse.Namespace) -> int:
     if args.source_format == "hf":
         if args.config is not None or args.vocab is not None:
             raise ValueError("--config and --vocab are for --from google; HF directories hold both")
-        loaded = load_hf_checkpoint(args.input, with_heads=with_heads, lower_case=args.lower_case)
+        loaded = load_hf_checkpoint(
+            args.input, with_heads=with_heads, load_tokenizer=False, lower_case=args.lower_case
+        )
     else:
         config = args.config or args.input.parent / "bert_config.json"
         loaded = load_google_checkpoint(
@@ -84,13 +86,14 @@ def run(args: argparse.Namespace) -> int:
             with_heads=with_heads,
             vocab_file=args.vocab,
             lower_case=True if args.lower_case is None else args.lower_case,
+            load_tokenizer=False,
         )
     print(f"read {args.source_format} checkpoint {loaded.source}: {loaded.summary()}")
     if loaded.skipped:
         print(f"skipped {len(loaded.skipped)} entries (optimizer slots, buffers, unused heads)")
     if args.target_format == "hf":
         written = save_hf_checkpoint(
-            loaded.model, args.output, tokenizer=loaded.tokenizer, lower_case=loaded.lower_case
+            loaded.model, args.output, lower_case=loaded.lower_case, vocab_file=loaded.vocab_file
         )
         print(f"wrote hf checkpoint to {args.output}: {', '.join(p.name for p in written)}")
     else:

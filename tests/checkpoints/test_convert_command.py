@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import keras
 import numpy as np
 from ckpt_helpers import (
@@ -17,9 +19,9 @@ from bert_tf.checkpoints import save_hf_checkpoint
 from bert_tf.cli import main
 
 
-def test_hf_to_hf_and_keras(tiny_pretrainer, tmp_path, capsys):
+def test_hf_to_hf_and_keras(tiny_pretrainer, minilm_vocab, tmp_path, capsys):
     source = tmp_path / "source"
-    save_hf_checkpoint(tiny_pretrainer, source)
+    save_hf_checkpoint(tiny_pretrainer, source, vocab_file=minilm_vocab, lower_case=True)
     out = tmp_path / "copy"
     assert main(["convert", "--from", "hf", "--input", str(source), "--output", str(out)]) == 0
     printed = capsys.readouterr().out
@@ -31,6 +33,13 @@ def test_hf_to_hf_and_keras(tiny_pretrainer, tmp_path, capsys):
     assert sorted(want) == sorted(got)
     for name in want:
         np.testing.assert_array_equal(got[name], want[name], err_msg=name)
+    assert (out / "vocab.txt").read_bytes() == minilm_vocab.read_bytes()
+    assert json.loads((out / "tokenizer_config.json").read_text())["do_lower_case"] is True
+    assert (
+        main(["convert", "--from", "hf", "--input", str(source), "--output", str(out), "--cased"])
+        == 0
+    )
+    assert json.loads((out / "tokenizer_config.json").read_text())["do_lower_case"] is False
 
     keras_file = tmp_path / "model.keras"
     argv = ["convert", "--from", "hf", "--input", str(source), "--output", str(keras_file)]

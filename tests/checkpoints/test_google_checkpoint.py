@@ -78,3 +78,13 @@ def test_missing_checkpoint_is_named(tmp_path):
     config_json = write_bert_config(tmp_path)
     with pytest.raises(FileNotFoundError, match="nothing.ckpt"):
         load_google_checkpoint(tmp_path / "nothing.ckpt", config_json)
+
+
+def test_vocab_beside_the_config_gives_a_tokenizer(google_ckpt, minilm_vocab, tmp_path):
+    prefix, config_json = google_ckpt
+    (tmp_path / "vocab.txt").write_bytes(minilm_vocab.read_bytes())
+    loaded = load_google_checkpoint(prefix, config_json, with_heads=False, lower_case=False)
+    assert loaded.vocab_file == tmp_path / "vocab.txt"
+    assert loaded.tokenizer is not None and not loaded.tokenizer.lower_case
+    with pytest.raises(FileNotFoundError, match="vocab file not found"):
+        load_google_checkpoint(prefix, config_json, vocab_file=tmp_path / "missing.txt")

@@ -12,8 +12,13 @@ from safetensors.numpy import load_file, save_file
 from bert_tf.checkpoints import CheckpointError, load_hf_checkpoint, save_hf_checkpoint
 
 
-def test_minilm_matches_reference_pytorch_outputs(minilm_dir, minilm_reference):
-    loaded = load_hf_checkpoint(minilm_dir, load_tokenizer=False)
+@pytest.fixture(scope="module")
+def minilm(minilm_dir):
+    return load_hf_checkpoint(minilm_dir)
+
+
+def test_minilm_matches_reference_pytorch_outputs(minilm, minilm_reference):
+    loaded = minilm
     assert loaded.config.num_layers == 6 and loaded.config.hidden_size == 384
     assert not loaded.has_heads and loaded.model is loaded.backbone
     assert loaded.skipped == ["embeddings.position_ids"]  # a buffer, not a weight
@@ -174,3 +179,34 @@ def test_bfloat16_file_loads_as_float32(tiny_backbone, tmp_path):
     assert word.dtype == np.float32
     want = tensors["embeddings.word_embeddings.weight"].astype(np.float32)
     np.testing.assert_array_equal(word, want)
+
+
+def test_saving_a_model_that_is_not_bert_is_refused(tmp_path):
+    import keras
+
+    with pytest.raises(
+        TypeError, match="expected a BertBackbone or BertPretrainer, got Sequential"
+    ):
+        save_hf_checkpoint(keras.Sequential([keras.layers.Dense(2)]), tmp_path)
+
+
+def test_minilm_tokenizer_comes_with_its_casing(minilm, minilm_dir):
+    loaded = minilm  # its tokenizer_config.json says do_lower_case: true
+    assert loaded.lower_case and loaded.tokenizer.lower_case
+    assert loaded.vocab_file == minilm_dir / "vocab.txt"
+    ids = loaded.tokenizer.tokenize(["Hello, World!"]).to_list()
+    assert ids == [[7592, 1010, 2088, 999]]  # bert-base-uncased ids
+
+
+def test_round_trip_writes_vocab_and_casing(tiny_backbone, minilm_vocab, tmp_path):
+    from bert_tf.text import BertTokenizer
+
+    tokenizer = BertTokenizer(minilm_vocab, lower_case=False)
+    written = save_hf_checkpoint(tiny_backbone, tmp_path, tokenizer=tokenizer)
+    assert [p.name for p in written][2:] == ["vocab.txt", "tokenizer_config.json"]
+    assert (tmp_path / "vocab.txt").read_bytes() == minilm_vocab.read_bytes()
+    assert json.loads((tmp_path / "tokenizer_config.json").read_text())["do_lower_case"] is False
+    loaded = load_hf_checkpoint(tmp_path)
+    assert loaded.lower_case is False and loaded.tokenizer.vocab_sha256 == tokenizer.vocab_sha256
+    overridden = load_hf_checkpoint(tmp_path, load_tokenizer=False, lower_case=True)
+    assert overridden.lower_case is True and overridden.tokenizer is None
