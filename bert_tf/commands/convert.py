@@ -90,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
         )
     print(f"read {args.source_format} checkpoint {loaded.source}: {loaded.summary()}")
     if loaded.skipped:
-        print(f"skipped {len(loaded.skipped)} entries (optimizer slots, buffers, unused heads)")
+        shown = ", ".join(loaded.skipped[:4])
+        more = f" and {len(loaded.skipped) - 4} more" if len(loaded.skipped) > 4 else ""
+        print(f"skipped (not model weights, or heads not asked for): {shown}{more}")
     if args.target_format == "hf":
         written = save_hf_checkpoint(
             loaded.model, args.output, lower_case=loaded.lower_case, vocab_file=loaded.vocab_file
