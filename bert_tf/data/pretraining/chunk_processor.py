@@ -1,0 +1,101 @@
+"""One chunk of tokenized documents -> serialized, shuffled training Examples (both drivers).
+
+The chunk's generator is seeded by (seed, file_index, chunk_index), so a chunk gives
+the same records in any process, in any order, under any runner.
+
+Example:
+    >>> result = process_chunk(tokenize_chunk(tokenizer, chunk), vocab_info, config)
+    >>> result.counts["instances"] == len(result.lengths)
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bert_tf.data.pretraining.config import PretrainingDataConfig
+from bert_tf.data.pretraining.example_writer import frame_records, serialize_examples
+from bert_tf.data.pretraining.instances import assemble, create_instance_spans
+from bert_tf.data.pretraining.masking_rules import mask_batch
+from bert_tf.data.pretraining.tokenization import TokenizedChunk, VocabInfo
+
+
+@dataclass
+class ChunkResult:
+    """Records back to back (`data`, `lengths`), the shard of each, and the chunk's counts."""
+
+    key: tuple[int, int]
+    data: bytes
+    lengths: np.ndarray  # [N] int64
+    shards: np.ndarray  # [N] int64
+    counts: dict[str, int]
+
+    def records(self) -> list[bytes]:
+        ends = np.cumsum(self.lengths).tolist()
+        return [self.data[s:e] for s, e in zip([0, *ends[:-1]], ends)]
+
+    def framed_by_shard(self) -> dict[int, bytes]:
+        """TFRecord-framed bytes per shard, records in chunk order."""
+        return {
+            int(shard): frame_records(self.data, self.lengths, np.flatnonzero(self.shards == shard))
+            for shard in np.unique(self.shards)
+        }
+
+
+def chunk_rng(seed: int, key: tuple[int, int]) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, *key])))
+
+
+def process_chunk(
+    chunk: TokenizedChunk, vocab: VocabInfo, config: PretrainingDataConfig
+) -> ChunkResult:
+    """Instances (NSP pairs), masking and serialization for every document of `chunk`."""
+    rng = chunk_rng(config.seed, chunk.key)
+    sizes = np.diff(chunk.sentence_splits)
+    kept = sizes > 0  # google-research drops lines without tokens, then empty documents
+    offsets = np.append(chunk.sentence_splits[:-1][kept], chunk.sentence_splits[-1])
+    kept_before = np.concatenate([[0], np.cumsum(kept)])
+    doc_bounds = np.unique(kept_before[chunk.doc_splits])  # drops empty documents
+    counts = {
+        "chunks": 1,
+        "documents": len(doc_bounds) - 1,
+        "sentences": int(kept.sum()),
+        "empty_sentences": int((~kept).sum()),
+        "input_bytes": chunk.num_bytes,
+        "corpus_tokens": len(chunk.ids),
+        "unk_tokens": int((chunk.ids == vocab.unk_id).sum()),
+    }
+    empty = ChunkResult(chunk.key, b"", np.zeros(0, np.int64), np.zeros(0, np.int64), counts)
+    if len(doc_bounds) < 2:
+        return empty
+    spans = create_instance_spans(offsets.tolist(), doc_bounds.tolist(), config, rng)
+    if len(spans) == 0:
+        return empty
+    spans = spans.take(rng.permutation(len(spans)))  # shuffle within the chunk
+    input_ids, segment_ids, input_mask = assemble(chunk.ids, spans, vocab, config.max_seq_length)
+    masked = mask_batch(input_ids, input_mask, vocab, config, rng)
+    features = {
+        "input_ids": masked.input_ids,
+        "input_mask": input_mask,
+        "segment_ids": segment_ids,
+        "masked_lm_positions": masked.masked_lm_positions,
+        "masked_lm_ids": masked.masked_lm_ids,
+        "masked_lm_weights": masked.masked_lm_weights,
+        "next_sentence_labels": spans.is_random_next.astype(np.int64)[:, None],
+    }
+    data, lengths = serialize_examples(features, float_features=("masked_lm_weights",))
+    n = len(spans)
+    counts.update(
+        instances=n,
+        instance_tokens=int(input_mask.sum()),
+        truncated=int(spans.truncated.sum()),
+        random_next=int(spans.is_random_next.sum()),
+        masked=int(masked.masked_lm_weights.sum()),
+        mask_token=masked.num_mask_token,
+        random_token=masked.num_random_token,
+        unchanged=masked.num_unchanged,
+    )
+    shards = (sum(chunk.key) + np.arange(n)) % config.num_shards
+    return ChunkResult(chunk.key, data, lengths, shards, counts)

@@ -1,0 +1,153 @@
+"""Documents -> NSP segment pairs, with google-research/bert's rules, as token spans.
+
+Per document (and per `dupe_factor` pass): the target length is `max_seq_length - 3`,
+or with `short_seq_prob` a random length in [2, target]; sentences are gathered until
+the target is reached (or the document ends); A takes a random number of them and B
+is either the rest (label 0) or, half of the time or when only one sentence was
+gathered, a run of sentences from a random other document (label 1, and the unused
+sentences are put back). The longer segment is then trimmed one token at a time, from
+the front or the back at random, until the pair fits.
+
+Only lengths are handled in Python: A and B are contiguous spans of the chunk's token
+array (before and after trimming), so `assemble` builds all instances with numpy.
+
+Example:
+    >>> spans = create_instance_spans(offsets, doc_bounds, config, np.random.default_rng(0))
+    >>> input_ids, segment_ids, input_mask = assemble(ids, spans, vocab_info, 128)
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from bert_tf.data.pretraining.config import PretrainingDataConfig
+from bert_tf.data.pretraining.tokenization import VocabInfo
+
+
+@dataclass
+class InstanceSpans:
+    """Segment A is ids[a_start:a_start + a_len], B likewise; one entry per instance."""
+
+    a_start: np.ndarray  # [N] int64
+    a_len: np.ndarray  # [N] int64
+    b_start: np.ndarray  # [N] int64
+    b_len: np.ndarray  # [N] int64
+    is_random_next: np.ndarray  # [N] bool
+    truncated: np.ndarray  # [N] bool
+
+    def __len__(self) -> int:
+        return len(self.a_start)
+
+    def take(self, order: np.ndarray) -> InstanceSpans:
+        return InstanceSpans(*(getattr(self, f)[order] for f in self.__dataclass_fields__))
+
+
+def _uniforms(rng: np.random.Generator, block: int = 8192) -> Iterator[float]:
+    while True:
+        yield from rng.random(block).tolist()
+
+
+def _trim(a_len: int, b_len: int, max_tokens: int) -> tuple[int, int]:
+    """Tokens trimmed from A and B by 'drop one from the longer (B on a tie)' until they fit."""
+    excess = a_len + b_len - max_tokens
+    if excess <= 0:
+        return 0, 0
+    diff = a_len - b_len
+    first = min(excess, abs(diff))
+    trim_a, trim_b = (first, 0) if diff > 0 else (0, first)
+    rest = excess - first  # now equal lengths: B, A, B, A, ...
+    return trim_a + rest // 2, trim_b + (rest + 1) // 2
+
+
+def create_instance_spans(
+    offsets: list[int],
+    doc_bounds: list[int],
+    config: PretrainingDataConfig,
+    rng: np.random.Generator,
+) -> InstanceSpans:
+    """Pairs for every document of a chunk, `config.dupe_factor` times.
+
+    Args:
+        offsets: sentence i is tokens offsets[i]:offsets[i + 1] (no empty sentences).
+        doc_bounds: document d is sentences doc_bounds[d]:doc_bounds[d + 1] (none empty).
+        config: max_seq_length, short_seq_prob and dupe_factor are used.
+        rng: the chunk's generator; random-next documents are drawn from this chunk.
+    """
+    max_tokens = config.max_num_tokens
+    num_docs = len(doc_bounds) - 1
+    uniform = _uniforms(rng).__next__
+    rows: list[tuple[int, int, int, int, bool, int, int]] = []
+    for _ in range(config.dupe_factor):
+        for doc in range(num_docs):
+            lo, hi = doc_bounds[doc], doc_bounds[doc + 1]
+            target = max_tokens
+            if uniform() < config.short_seq_prob:
+                target = 2 + int(uniform() * (max_tokens - 1))  # randint(2, max_tokens)
+            first = i = lo
+            gathered = 0
+            while i < hi:
+                gathered += offsets[i + 1] - offsets[i]
+                if i == hi - 1 or gathered >= target:
+                    n = i - first + 1
+                    a_end = first + (1 if n == 1 else 1 + int(uniform() * (n - 1)))
+                    a_start, a_len = offsets[first], offsets[a_end] - offsets[first]
+                    random_next = n == 1 or uniform() < 0.5
+                    if random_next:
+                        other = doc
+                        for _ in range(10 if num_docs > 1 else 0):
+                            other = int(uniform() * num_docs)
+                            if other != doc:
+                                break
+                        r_lo, r_hi = doc_bounds[other], doc_bounds[other + 1]
+                        start = r_lo + int(uniform() * (r_hi - r_lo))
+                        goal = offsets[start] + target - a_len
+                        end = bisect_left(offsets, goal, start + 1, r_hi)
+                        b_start, b_len = offsets[start], offsets[end] - offsets[start]
+                        i = a_end - 1  # put the unused sentences back
+                    else:
+                        b_start, b_len = offsets[a_end], offsets[i + 1] - offsets[a_end]
+                    trim_a, trim_b = _trim(a_len, b_len, max_tokens)
+                    rows.append((a_start, a_len, b_start, b_len, random_next, trim_a, trim_b))
+                    first = i + 1
+                    gathered = 0
+                i += 1
+    table = np.array(rows, dtype=np.int64).reshape(-1, 7)
+    trim_a, trim_b = table[:, 5], table[:, 6]
+    front_a = rng.binomial(trim_a, 0.5)  # each trimmed token: front or back at random
+    front_b = rng.binomial(trim_b, 0.5)
+    return InstanceSpans(
+        a_start=table[:, 0] + front_a,
+        a_len=table[:, 1] - trim_a,
+        b_start=table[:, 2] + front_b,
+        b_len=table[:, 3] - trim_b,
+        is_random_next=table[:, 4].astype(bool),
+        truncated=(trim_a + trim_b) > 0,
+    )
+
+
+def assemble(
+    ids: np.ndarray, spans: InstanceSpans, vocab: VocabInfo, max_seq_length: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """[CLS] A [SEP] B [SEP] [PAD]... for every instance at once.
+
+    Returns:
+        input_ids [N, S] int32, segment_ids [N, S] int32, input_mask [N, S] int32.
+    """
+    pos = np.arange(max_seq_length)[None, :]  # [1, S]
+    a_len = spans.a_len[:, None]  # [N, 1]
+    b_len = spans.b_len[:, None]
+    in_a = (pos >= 1) & (pos <= a_len)  # [N, S]
+    b_first = a_len + 2
+    in_b = (pos >= b_first) & (pos < b_first + b_len)
+    source = np.where(in_a, spans.a_start[:, None] + pos - 1, 0)
+    source = np.where(in_b, spans.b_start[:, None] + pos - b_first, source)
+    input_ids = np.where(in_a | in_b, ids[source], vocab.pad_id).astype(np.int32)
+    input_ids[:, 0] = vocab.cls_id
+    input_ids[(pos == a_len + 1) | (pos == b_first + b_len)] = vocab.sep_id
+    input_mask = pos < b_first + b_len + 1  # [N, S]
+    segment_ids = (pos >= b_first) & input_mask
+    return input_ids, segment_ids.astype(np.int32), input_mask.astype(np.int32)

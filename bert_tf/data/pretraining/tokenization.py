@@ -1,0 +1,111 @@
+"""The vocabulary facts instance building needs, and batched tokenization of a chunk.
+
+`VocabInfo` is read from vocab.txt without TensorFlow, so worker processes stay small;
+only the process that tokenizes loads `bert_tf.text.BertTokenizer` (tf-text
+FastBertTokenizer), and it tokenizes a whole chunk's lines in one call.
+
+Example:
+    >>> info = VocabInfo.from_file("vocab.txt")
+    >>> info.is_continuation[info.ids["##s"]]
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bert_tf.data.pretraining.documents import Chunk
+
+SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+
+
+@dataclass(frozen=True)
+class VocabInfo:
+    """Special-token ids, vocabulary size and which tokens continue a word ("##")."""
+
+    vocab_size: int
+    pad_id: int
+    unk_id: int
+    cls_id: int
+    sep_id: int
+    mask_id: int
+    is_continuation: np.ndarray  # [vocab_size] bool
+
+    @classmethod
+    def from_tokens(cls, tokens: list[str], source: str = "vocabulary") -> VocabInfo:
+        ids = {token: i for i, token in enumerate(tokens)}
+        missing = [t for t in SPECIAL_TOKENS if t not in ids]
+        if missing:
+            raise ValueError(f"{source} lacks the special token(s) {missing}")
+        return cls(
+            vocab_size=len(tokens),
+            pad_id=ids["[PAD]"],
+            unk_id=ids["[UNK]"],
+            cls_id=ids["[CLS]"],
+            sep_id=ids["[SEP]"],
+            mask_id=ids["[MASK]"],
+            is_continuation=np.array([t.startswith("##") for t in tokens], dtype=bool),
+        )
+
+    @classmethod
+    def from_file(cls, vocab_file: str) -> VocabInfo:
+        try:
+            with open(vocab_file, encoding="utf-8") as handle:
+                tokens = [line.rstrip("\n").strip() for line in handle]
+        except OSError as error:
+            raise FileNotFoundError(f"cannot read vocab file {vocab_file}: {error}") from error
+        while tokens and not tokens[-1]:
+            tokens.pop()
+        if not tokens:
+            raise ValueError(f"vocab file {vocab_file} is empty")
+        return cls.from_tokens(tokens, source=f"vocab file {vocab_file}")
+
+
+@dataclass
+class TokenizedChunk:
+    """A chunk as token ids: sentence i is ids[sentence_splits[i]:sentence_splits[i + 1]];
+    document d is sentences doc_splits[d]:doc_splits[d + 1]."""
+
+    file_index: int
+    chunk_index: int
+    ids: np.ndarray  # [num_tokens] int32
+    sentence_splits: np.ndarray  # [num_sentences + 1] int64
+    doc_splits: np.ndarray  # [num_documents + 1] int64
+    num_bytes: int
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.file_index, self.chunk_index)
+
+
+def load_tokenizer(vocab_file: str, lower_case: bool = True):
+    """The project tokenizer (`bert_tf.text.BertTokenizer`), imported lazily (TensorFlow)."""
+    try:
+        from bert_tf.text import BertTokenizer
+    except ImportError:  # TODO(pretraining-data): drop once bert_tf.text lands
+        import tensorflow as tf
+        import tensorflow_text as tf_text
+
+        with open(vocab_file, encoding="utf-8") as handle:
+            vocab = [line.rstrip("\n") for line in handle]
+        return tf_text.FastBertTokenizer(
+            vocab=vocab, lower_case_nfd_strip_accents=lower_case, token_out_type=tf.int32
+        )
+    return BertTokenizer(vocab_file, lower_case=lower_case)
+
+
+def tokenize_chunk(tokenizer, chunk: Chunk) -> TokenizedChunk:
+    """Tokenize every sentence of a chunk in one batched call."""
+    sentences = [s for document in chunk.documents for s in document]
+    doc_splits = np.zeros(len(chunk.documents) + 1, dtype=np.int64)
+    np.cumsum([len(d) for d in chunk.documents], out=doc_splits[1:])
+    ragged = tokenizer.tokenize(sentences)
+    if ragged.ragged_rank > 1:  # [sentences, words, pieces] -> [sentences, pieces]
+        ragged = ragged.merge_dims(1, -1)
+    ids = np.asarray(ragged.flat_values.numpy(), dtype=np.int32)
+    splits = np.asarray(ragged.row_splits.numpy(), dtype=np.int64)
+    return TokenizedChunk(
+        chunk.file_index, chunk.chunk_index, ids, splits, doc_splits, chunk.num_bytes
+    )
