@@ -20,6 +20,11 @@ def check_backbone(backbone: Any) -> BertBackbone:
     return backbone
 
 
+def default_optimizer() -> keras.optimizers.Optimizer:
+    """Fine-tuning default: AdamW, learning rate 5e-5, weight decay 0.01 (Devlin et al.)."""
+    return keras.optimizers.AdamW(learning_rate=5e-5, weight_decay=0.01)
+
+
 class BertTask(keras.Model):
     """Base of the task models: keeps `backbone` and serializes it in `get_config`.
 

@@ -102,7 +102,8 @@ class BertBackbone(keras.Model):
             "pooled_output": pooled,
             "encoder_outputs": encoder_outputs,
         }
-        super().__init__(inputs=inputs, outputs=outputs, name=name, dtype=policy, **kwargs)
+        super().__init__(inputs=inputs, outputs=outputs, name=name, **kwargs)
+        self.dtype_policy = policy  # functional models drop a `dtype` argument
 
         # === Attributes ===
         self.config = config
@@ -111,14 +112,15 @@ class BertBackbone(keras.Model):
         self.pooler = pooler
 
     @classmethod
-    def from_preset(cls, name: str, **config_overrides: Any) -> BertBackbone:
+    def from_preset(cls, name: str, dtype: Any = None, **config_overrides: Any) -> BertBackbone:
         """A randomly initialized backbone of a named size (`bert_tiny` ... `bert_large`).
 
         Args:
             name: preset name from `bert_tf.config.PRESETS`.
+            dtype: dtype policy; default: the global policy.
             **config_overrides: `BertConfig` fields to change, e.g. `vocab_size=8000`.
         """
-        return cls(BertConfig.from_preset(name, **config_overrides))
+        return cls(BertConfig.from_preset(name, **config_overrides), dtype=dtype)
 
     @property
     def hidden_size(self) -> int:
