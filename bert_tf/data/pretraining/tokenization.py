@@ -82,17 +82,8 @@ class TokenizedChunk:
 
 def load_tokenizer(vocab_file: str, lower_case: bool = True):
     """The project tokenizer (`bert_tf.text.BertTokenizer`), imported lazily (TensorFlow)."""
-    try:
-        from bert_tf.text import BertTokenizer
-    except ImportError:  # TODO(pretraining-data): drop once bert_tf.text lands
-        import tensorflow as tf
-        import tensorflow_text as tf_text
+    from bert_tf.text import BertTokenizer
 
-        with open(vocab_file, encoding="utf-8") as handle:
-            vocab = [line.rstrip("\n") for line in handle]
-        return tf_text.FastBertTokenizer(
-            vocab=vocab, lower_case_nfd_strip_accents=lower_case, token_out_type=tf.int32
-        )
     return BertTokenizer(vocab_file, lower_case=lower_case)
 
 
