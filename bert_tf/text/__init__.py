@@ -7,7 +7,17 @@ Example:
     >>> features = preprocessor((["a question?"], ["an answer."]))
 """
 
+from bert_tf.text.bert_preprocessor import BertPreprocessor
 from bert_tf.text.bert_tokenizer import BertTokenizer
 from bert_tf.text.offsets import byte_to_char_offsets
+from bert_tf.text.vocab_learning import count_words, learn_vocabulary, unk_rate, write_vocabulary
 
-__all__ = ["BertTokenizer", "byte_to_char_offsets"]
+__all__ = [
+    "BertPreprocessor",
+    "BertTokenizer",
+    "byte_to_char_offsets",
+    "count_words",
+    "learn_vocabulary",
+    "unk_rate",
+    "write_vocabulary",
+]
