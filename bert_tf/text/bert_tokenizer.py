@@ -217,13 +217,16 @@ class BertTokenizer(tf.Module):
         within = tf.range(tf.size(source)) - tf.gather(tf.cumsum(count, exclusive=True), source)
         src_action = tf.gather(action, source)
         src_cp = tf.gather(flat, source)
+        replaced_at = tf.where(
+            src_action >= 0, tf.gather(splits, tf.gather(row, source)) + within, 0
+        )
         out = tf.where(
             src_action == normalization.KEEP,
             src_cp,
             tf.where(
                 src_action == normalization.SPACED,
                 tf.where(within == 1, src_cp, 32),
-                tf.gather(values, tf.gather(splits, tf.gather(row, source)) + within),
+                tf.gather(values, replaced_at),
             ),
         )  # [C_out]
         out_splits = tf.gather(
