@@ -23,7 +23,7 @@ class BertSpanLabeler(BertTask):
     Outputs `{"start_logits": [B, T], "end_logits": [B, T]}` (float32), with padding
     positions set to `PADDING_LOGIT`. Targets: `{"start_positions": [B], "end_positions": [B]}`
     (int token indices). The default loss is the mean of the start and end cross-entropies,
-    as in google-research/bert, with `start_accuracy` / `end_accuracy` metrics.
+    as in google-research/bert, with `start_logits_accuracy` / `end_logits_accuracy`.
 
     Args:
         backbone: a `BertBackbone`.
@@ -61,7 +61,7 @@ class BertSpanLabeler(BertTask):
         self, optimizer: Any = "auto", loss: Any = "auto", metrics: Any = "auto", **kwargs: Any
     ) -> None:
         """`keras.Model.compile`; "auto" gives AdamW(5e-5), mean start/end sparse CE and
-        start/end accuracy."""
+        start/end accuracy (reported as `start_logits_accuracy`, `end_logits_accuracy`)."""
         if optimizer == "auto":
             optimizer = default_optimizer()
         if loss == "auto":
@@ -72,8 +72,8 @@ class BertSpanLabeler(BertTask):
             kwargs.setdefault("loss_weights", {"start_logits": 0.5, "end_logits": 0.5})
         if metrics == "auto":
             metrics = {
-                "start_logits": [keras.metrics.SparseCategoricalAccuracy(name="start_accuracy")],
-                "end_logits": [keras.metrics.SparseCategoricalAccuracy(name="end_accuracy")],
+                "start_logits": [keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+                "end_logits": [keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
             }
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
 

@@ -67,7 +67,8 @@ class BertTokenClassifier(BertTask):
         self, optimizer: Any = "auto", loss: Any = "auto", metrics: Any = "auto", **kwargs: Any
     ) -> None:
         """`keras.Model.compile`; "auto" gives AdamW(5e-5), sparse CE from logits averaged
-        over labelled tokens, and token accuracy."""
+        over labelled tokens, and token accuracy. `metrics` are compiled as weighted metrics
+        so that they skip `IGNORE_LABEL` positions."""
         if optimizer == "auto":
             optimizer = default_optimizer()
         if loss == "auto":
@@ -76,7 +77,9 @@ class BertTokenClassifier(BertTask):
             )
         if metrics == "auto":
             metrics = [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
-        super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
+        # Metrics must see the ignore mask (a sample weight), so they are weighted metrics.
+        weighted = list(kwargs.pop("weighted_metrics", None) or []) + list(metrics or [])
+        super().compile(optimizer=optimizer, loss=loss, weighted_metrics=weighted, **kwargs)
 
     @staticmethod
     def _mask_ignored(y: Any, sample_weight: Any) -> tuple[Any, Any]:
