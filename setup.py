@@ -4,6 +4,8 @@ Install the tested set reproducibly with the pinned constraints:
     pip install -c constraints.txt -e ".[tfx,test]"
 """
 
+from pathlib import Path
+
 from setuptools import find_packages, setup
 
 CORE = [
@@ -40,10 +42,12 @@ setup(
     name="bert_tf",
     version="0.1.0",
     description="BERT pre-training, fine-tuning and serving on TensorFlow/Keras 3",
-    long_description=open("README.md", encoding="utf-8").read(),
+    long_description=Path("README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     python_requires=">=3.10,<3.11",
-    packages=find_packages(include=["bert_tf", "bert_tf.*", "pipelines", "pipelines.*", "serving", "serving.*"]),
+    packages=find_packages(
+        include=["bert_tf", "bert_tf.*", "pipelines", "pipelines.*", "serving", "serving.*"]
+    ),
     install_requires=CORE,
     extras_require=EXTRAS,
     entry_points={"console_scripts": ["bert-tf=bert_tf.cli:main"]},

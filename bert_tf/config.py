@@ -42,14 +42,16 @@ class BertConfig:
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
         if self.hidden_act not in ("gelu", "gelu_approximate", "relu"):
-            raise ValueError(f"hidden_act must be gelu, gelu_approximate or relu, got {self.hidden_act!r}")
+            raise ValueError(
+                f"hidden_act must be gelu, gelu_approximate or relu, got {self.hidden_act!r}"
+            )
 
     @property
     def head_size(self) -> int:
         """Width of one attention head (H / A)."""
         return self.hidden_size // self.num_heads
 
-    def replace(self, **changes: Any) -> "BertConfig":
+    def replace(self, **changes: Any) -> BertConfig:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
 
@@ -60,7 +62,7 @@ class BertConfig:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True)
 
     @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> "BertConfig":
+    def from_dict(cls, values: dict[str, Any]) -> BertConfig:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
@@ -68,11 +70,11 @@ class BertConfig:
         return cls(**values)
 
     @classmethod
-    def from_json(cls, text: str) -> "BertConfig":
+    def from_json(cls, text: str) -> BertConfig:
         return cls.from_dict(json.loads(text))
 
     @classmethod
-    def from_preset(cls, name: str, **overrides: Any) -> "BertConfig":
+    def from_preset(cls, name: str, **overrides: Any) -> BertConfig:
         """A named size (see `PRESETS`), with any field overridden."""
         if name not in PRESETS:
             raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")

@@ -31,19 +31,22 @@ def stage_corpus(out: Path, corpus_mb: float) -> Path:
 
 
 def stage_vocabulary(out: Path, corpus: Path, vocab_size: int) -> Path:
-    from bert_tf.text import learn_vocabulary
-    from bert_tf.text.vocab_learning import unk_rate, write_vocabulary
+    from bert_tf.text import BertTokenizer, learn_vocabulary, unk_rate, write_vocabulary
 
     _banner(f"2. vocabulary: WordPiece, {vocab_size} tokens, uncased")
     start = time.perf_counter()
     vocab = learn_vocabulary([str(corpus)], vocab_size=vocab_size, lower_case=True)
     path = out / "vocab.txt"
     write_vocabulary(vocab, path)
-    rate = unk_rate([str(corpus)], path, lower_case=True)
+    rate = unk_rate(BertTokenizer(str(path), lower_case=True), [str(corpus)])
     print(
         json.dumps(
-            {"vocab": str(path), "size": len(vocab), "unk_rate": round(rate, 5),
-             "seconds": round(time.perf_counter() - start, 1)}
+            {
+                "vocab": str(path),
+                "size": len(vocab),
+                "unk_rate": round(rate, 5),
+                "seconds": round(time.perf_counter() - start, 1),
+            }
         )
     )
     return path
@@ -69,8 +72,11 @@ def stage_tokenize(vocab: Path, corpus: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bert_tf.demo", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bert_tf.demo",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--output-dir", default="demo_output", help="where outputs go")
     parser.add_argument("--corpus-mb", type=float, default=5.0, help="size of the real corpus")
     parser.add_argument("--vocab-size", type=int, default=8000, help="WordPiece vocabulary size")
