@@ -10,6 +10,9 @@ from bert_tf.data.masking import DynamicMasking
 
 SPECIAL = [0, 100, 101, 102, 103]
 
+# The shared build (>= 10,000 real instances) takes about 25 s on 2 cores.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def vocab(minilm_vocab) -> list[str]:

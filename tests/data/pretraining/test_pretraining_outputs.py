@@ -71,12 +71,14 @@ def test_whole_word_masking_never_splits_a_word(small_corpus, minilm_vocab, voca
     assert 0.12 < stats["masked_fraction"] < 0.155
 
 
-def test_reader_yields_the_pretrainer_contract(built):
+def test_reader_yields_the_pretrainer_contract(small_corpus, minilm_vocab, tmp_path):
     import tensorflow as tf
 
     from bert_tf.data.pretraining import read_pretraining_dataset
 
-    out, _, records = built
+    out = tmp_path
+    _build(small_corpus, minilm_vocab, out, num_workers=0)
+    records = read_records(str(out / "pretraining-*"))
     dataset = read_pretraining_dataset(str(out / "pretraining-*"), 16, 128, 20, seed=1)
     x, y = next(iter(dataset))
     assert sorted(x) == ["input_mask", "input_type_ids", "input_word_ids", "masked_lm_positions"]

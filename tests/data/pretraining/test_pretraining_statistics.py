@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from conftest import original_ids
 
 CLS, SEP, PAD, MASK, UNK = 101, 102, 0, 103, 100
+
+# The shared build (>= 10,000 real instances) takes about 25 s on 2 cores.
+pytestmark = pytest.mark.slow
 
 
 def test_enough_instances_and_stats_match_files(built):
