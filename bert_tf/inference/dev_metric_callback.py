@@ -1,0 +1,87 @@
+"""`DevMetricCallback`: score the real task metric on the dev set after every epoch, keep the
+best model, and stop early when it stops improving.
+
+The metric (e.g. `dev_f1`) is added to the epoch logs, so the progress bar's history and the
+TensorBoard callback placed after this one record it.
+
+Example:
+    >>> callback = DevMetricCallback(task, dev_examples, dev_features, "run/model.keras",
+    ...                              patience=2)  # doctest: +SKIP
+    >>> model.fit(train, epochs=3, callbacks=[callback, keras.callbacks.TensorBoard("run/logs")])
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+
+class DevMetricCallback(keras.callbacks.Callback):
+    """Evaluates `task.main_metric` on dev data at each epoch end; saves the best model.
+
+    Args:
+        task: a `bert_tf.inference.FinetuneTask`.
+        examples: the dev examples.
+        features: their features (`task.build_features`).
+        best_path: where the best model is saved (`.keras`).
+        patience: stop after this many epochs without improvement (None: never stop early).
+        batch_size: prediction batch size.
+
+    Example:
+        >>> DevMetricCallback(task, [], {}, "best.keras").best  # doctest: +SKIP
+        -inf
+    """
+
+    def __init__(
+        self,
+        task: Any,
+        examples: Sequence[Any],
+        features: Mapping[str, np.ndarray],
+        best_path: str | os.PathLike,
+        patience: int | None = None,
+        batch_size: int = 64,
+    ) -> None:
+        super().__init__()
+        if patience is not None and patience < 1:
+            raise ValueError(f"patience must be at least 1, got {patience}")
+        self.task = task
+        self.examples = examples
+        self.features = features
+        self.best_path = Path(best_path)
+        self.patience = patience
+        self.batch_size = batch_size
+        self.best = -np.inf
+        self.best_epoch: int | None = None
+        self.best_metrics: dict[str, float] = {}
+        self.history: list[dict[str, float]] = []
+        self._waited = 0
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        predictions = self.task.predict(self.model, self.examples, self.features, self.batch_size)
+        metrics = {
+            key: float(value)
+            for key, value in self.task.metrics(self.examples, predictions).items()
+        }
+        self.history.append(metrics)
+        if logs is not None:
+            logs.update({f"dev_{key}": value for key, value in metrics.items()})
+        value = metrics[self.task.main_metric]
+        logger.info("epoch %d: dev %s = %.4f", epoch + 1, self.task.main_metric, value)
+        if value > self.best or self.best_epoch is None:
+            self.best, self.best_epoch, self.best_metrics = value, epoch + 1, metrics
+            self._waited = 0
+            self.best_path.parent.mkdir(parents=True, exist_ok=True)
+            self.model.save(self.best_path, overwrite=True, include_optimizer=False)
+            return
+        self._waited += 1
+        if self.patience is not None and self._waited >= self.patience:
+            logger.info("no dev improvement for %d epochs: stopping", self._waited)
+            self.model.stop_training = True
