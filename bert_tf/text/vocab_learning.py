@@ -84,7 +84,8 @@ def learn_vocabulary(
 
     Args:
         files: UTF-8 text files (any line layout; invalid bytes are replaced).
-        vocab_size: the largest vocabulary wanted (the learner lands within 5% below it).
+        vocab_size: the largest vocabulary wanted; the result lands within 5% below it
+            unless word counts are too coarse (small corpora).
         lower_case: learn an uncased vocabulary (lowercase + strip accents).
         reserved_tokens: tokens placed first, in this order.
         output: if given, the vocabulary is written there, one token per line.
@@ -127,7 +128,7 @@ def _learn_pieces(
     max_unique_chars: int,
     progress: bool,
     slack_ratio: float = 0.05,
-    max_steps: int = 12,
+    max_steps: int = 20,
 ) -> list[str]:
     """tensorflow-text's WordPiece learner, with the count threshold bisected in log space.
 
@@ -154,14 +155,14 @@ def _learn_pieces(
     words = lib.filter_input_words(
         words, lib.get_allowed_chars(words, max_unique_chars), params.max_input_tokens
     )
-    low, high = 0.0, math.log(max(count for _, count in words) + 1)  # log threshold bracket
+    too_low, fits = 0, max(count for _, count in words) + 1  # threshold bracket
     best: list[str] | None = None
-    tried = set()
     for _ in tqdm(range(max_steps), desc="learning pieces", disable=not progress):
-        thresh = max(1, round(math.exp((low + high) / 2)))
-        if thresh in tried:
+        thresh = round(math.sqrt(max(too_low, 1) * fits))  # bisect the logarithm
+        if not too_low < thresh < fits:
+            thresh = (too_low + fits) // 2  # adjacent in log space: bisect linearly
+        if not too_low < thresh < fits:
             break
-        tried.add(thresh)
         vocab = lib.learn_with_thresh(words, thresh, params)
         logger.debug("threshold %d -> %d tokens", thresh, len(vocab))
         if len(vocab) <= vocab_size:
@@ -169,9 +170,9 @@ def _learn_pieces(
                 best = vocab
             if vocab_size - len(vocab) <= slack_ratio * vocab_size:
                 break
-            high = math.log(thresh)
+            fits = thresh
         else:
-            low = math.log(thresh)
+            too_low = thresh
     if best is None:
         raise ValueError(
             f"vocab_size {vocab_size} is too small: even the rarest-first cut needs more "
