@@ -1,6 +1,9 @@
-"""Fixtures of the training tests: a tiny pre-trainer and a batch in its data contract."""
+"""Fixtures of the training tests: a tiny pre-trainer, a batch in its data contract, and
+pre-training TFRecords of real text."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -8,6 +11,8 @@ import pytest
 VOCAB_SIZE = 50
 SEQ_LEN = 16
 PREDICTIONS = 3
+SEQ_LEN_RECORDS = 32
+PREDICTIONS_RECORDS = 5
 
 
 @pytest.fixture()
@@ -48,3 +53,65 @@ def tiny_batch() -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         "next_sentence_labels": (np.arange(8) % 2).astype("int32"),
     }
     return x, y
+
+
+def first_documents(corpus: Path, max_bytes: int) -> str:
+    """The leading whole documents (blank-line separated) of `corpus`, up to `max_bytes`."""
+    text = corpus.read_text(encoding="utf-8")
+    cut = text.rfind("\n\n", 0, max_bytes)
+    return text[: cut if cut > 0 else max_bytes] + "\n"
+
+
+@pytest.fixture(scope="session")
+def pretraining_records(tmp_path_factory, real_corpus, minilm_vocab) -> dict:
+    """TFRecords of real text (the head of `real_corpus`, about 400 KB) with the real uncased
+    vocab, seq 32 and 5 predictions, written by the data package's creation function."""
+    from bert_tf.data.pretraining import create_pretraining_data
+
+    root = tmp_path_factory.mktemp("pretraining_records")
+    corpus = root / "corpus.txt"
+    corpus.write_text(first_documents(real_corpus, 400_000), encoding="utf-8")
+    stats = create_pretraining_data(
+        [str(corpus)],
+        str(minilm_vocab),
+        str(root / "data"),
+        max_seq_length=SEQ_LEN_RECORDS,
+        max_predictions_per_seq=PREDICTIONS_RECORDS,
+        num_shards=2,
+        num_workers=0,
+        dupe_factor=1,
+        progress=False,
+    )
+    return {
+        "pattern": str(root / "data" / "*.tfrecord*"),
+        "vocab": str(minilm_vocab),
+        "stats": stats,
+        "max_seq_length": SEQ_LEN_RECORDS,
+        "max_predictions_per_seq": PREDICTIONS_RECORDS,
+    }
+
+
+def tiny_run_config(records: dict, output_dir: Path, **changes):
+    """A PretrainingConfig of a tiny model (2 layers, hidden 64) on `pretraining_records`."""
+    from bert_tf.training.pretraining_config import PretrainingConfig
+
+    values = dict(
+        train_data=records["pattern"],
+        output_dir=str(output_dir),
+        preset="bert_tiny",
+        vocab=records["vocab"],
+        config_overrides=dict(
+            hidden_size=64, num_heads=2, intermediate_size=128, max_position_embeddings=32
+        ),
+        max_seq_length=records["max_seq_length"],
+        max_predictions_per_seq=records["max_predictions_per_seq"],
+        batch_size=16,
+        num_train_steps=12,
+        num_warmup_steps=2,
+        learning_rate=1e-3,
+        jit_compile=False,
+        verbose=0,
+        log_every=2,
+    )
+    values.update(changes)
+    return PretrainingConfig(**values)
