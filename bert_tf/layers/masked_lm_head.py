@@ -27,6 +27,7 @@ class MaskedLMHead(keras.layers.Layer):
         initializer_range: stddev of the truncated-normal kernel initializer.
 
     Example:
+        >>> import numpy as np
         >>> embedding = keras.layers.Embedding(100, 16)
         >>> embedding.build((None,))
         >>> head = MaskedLMHead(embedding)

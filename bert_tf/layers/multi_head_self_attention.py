@@ -29,6 +29,7 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         initializer_range: stddev of the truncated-normal kernel initializer.
 
     Example:
+        >>> import numpy as np
         >>> layer = MultiHeadSelfAttention(hidden_size=16, num_heads=2)
         >>> x = np.random.rand(1, 4, 16).astype("float32")
         >>> layer(x, np.array([[1, 1, 1, 0]])).shape

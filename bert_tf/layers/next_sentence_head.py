@@ -18,6 +18,7 @@ class NextSentenceHead(keras.layers.Layer):
         initializer_range: stddev of the truncated-normal kernel initializer.
 
     Example:
+        >>> import numpy as np
         >>> head = NextSentenceHead()
         >>> head(np.random.rand(3, 16).astype("float32")).shape
         (3, 2)

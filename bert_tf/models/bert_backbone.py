@@ -33,6 +33,7 @@ class BertBackbone(keras.Model):
         dtype: dtype policy (e.g. "mixed_bfloat16"); default: the global policy.
 
     Example:
+        >>> import numpy as np
         >>> backbone = BertBackbone.from_preset("bert_tiny", vocab_size=100)
         >>> ids = np.array([[2, 7, 9, 3, 0]], "int32")
         >>> out = backbone({"input_word_ids": ids, "input_mask": ids > 0,
