@@ -162,6 +162,20 @@ def _build(config: PretrainingConfig, model_config: BertConfig, initial: Any) ->
     return pretrainer
 
 
+def _warn_about_changes(config: PretrainingConfig, saved_path: Path) -> None:
+    """Log the settings that differ from an earlier run in the same output_dir (a resumed
+    run normally keeps them; a longer num_train_steps is a legitimate change)."""
+    if not saved_path.is_file():
+        return
+    try:
+        saved = json.loads(saved_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return
+    changed = sorted(k for k, v in config.to_dict().items() if k in saved and saved[k] != v)
+    if changed:
+        logger.warning("%s: settings changed since the last run: %s", saved_path, changed)
+
+
 def _save_outputs(config: PretrainingConfig, pretrainer: BertPretrainer, out: Path) -> Any:
     """Write the float32 backbone (.keras), the pre-trainer weights, configs and vocab."""
     model_config = pretrainer.backbone.config
@@ -171,9 +185,15 @@ def _save_outputs(config: PretrainingConfig, pretrainer: BertPretrainer, out: Pa
     final.save_weights(out / "pretrainer.weights.h5")
     (out / "bert_config.json").write_text(model_config.to_json() + "\n", encoding="utf-8")
     if config.vocab:
-        shutil.copyfile(config.vocab, out / "vocab.txt")
+        if Path(config.vocab).resolve() != (out / "vocab.txt").resolve():
+            shutil.copyfile(config.vocab, out / "vocab.txt")
         digest = hashlib.sha256((out / "vocab.txt").read_bytes()).hexdigest()
-        tokenizer_config = {"do_lower_case": config.lower_case, "vocab_sha256": digest}
+        tokenizer_config = {  # "lower_case": bert_tf's key; "do_lower_case": HF's
+            "vocab_file": "vocab.txt",
+            "lower_case": config.lower_case,
+            "do_lower_case": config.lower_case,
+            "vocab_sha256": digest,
+        }
         (out / "tokenizer_config.json").write_text(json.dumps(tokenizer_config, indent=2) + "\n")
     return final
 
@@ -200,6 +220,7 @@ def run_pretraining(
     """
     out = Path(config.output_dir)
     out.mkdir(parents=True, exist_ok=True)
+    _warn_about_changes(config, out / "pretraining_config.json")
     config.save(out / "pretraining_config.json")
     keras.utils.set_random_seed(config.seed)
     strategy = create_strategy(config.strategy, tpu_address=config.tpu_address)

@@ -187,7 +187,7 @@ def test_mlm_loss_falls_on_real_text(tmp_path, pretraining_records):
         assert (out / name).is_file(), name
     assert PretrainingConfig.load(out / "pretraining_config.json") == config
     tokenizer_config = json.loads((out / "tokenizer_config.json").read_text())
-    assert tokenizer_config["do_lower_case"] is True
+    assert tokenizer_config["lower_case"] is tokenizer_config["do_lower_case"] is True
     backbone = keras.saving.load_model(out / "backbone.keras")
     ids = np.array([[101, 7592, 2088, 102]], "int32")
     inputs = {"input_word_ids": ids, "input_mask": np.ones_like(ids), "input_type_ids": 0 * ids}
