@@ -18,8 +18,9 @@ HELP = "write per-token features of chosen encoder layers (JSONL or TFRecord)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from bert_tf.commands.finetune import parse_layers
+    from bert_tf.commands.finetune import accept_negative_lists, parse_layers
 
+    accept_negative_lists(parser)
     parser.description = __doc__.split("\n\nExample:")[0]
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("--model", required=True, help="HF dir, finetune output dir or .keras")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 
 HELP = "fine-tune on GLUE, SQuAD, CoNLL or CSV; keeps the best model by the dev metric"
 
@@ -30,7 +31,13 @@ def parse_layers(text: str) -> list[int]:
     return layers
 
 
+def accept_negative_lists(parser: argparse.ArgumentParser) -> None:
+    """Lets `--layers -1,-2,-3,-4` read as a value (argparse takes "-1,-2" for an option)."""
+    parser._negative_number_matcher = re.compile(r"^-\d+(,\s*-?\d+)*$|^-\d*\.\d+$")
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
+    accept_negative_lists(parser)
     parser.description = __doc__.split("\n\nExample:")[0]
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     add = parser.add_argument

@@ -61,6 +61,7 @@ class DevMetricCallback(keras.callbacks.Callback):
         self.best = -np.inf
         self.best_epoch: int | None = None
         self.best_metrics: dict[str, float] = {}
+        self.best_predictions: Any = None
         self.history: list[dict[str, float]] = []
         self._waited = 0
 
@@ -77,9 +78,10 @@ class DevMetricCallback(keras.callbacks.Callback):
         logger.info("epoch %d: dev %s = %.4f", epoch + 1, self.task.main_metric, value)
         if value > self.best or self.best_epoch is None:
             self.best, self.best_epoch, self.best_metrics = value, epoch + 1, metrics
+            self.best_predictions = predictions
             self._waited = 0
             self.best_path.parent.mkdir(parents=True, exist_ok=True)
-            self.model.save(self.best_path, overwrite=True, include_optimizer=False)
+            self.model.save(self.best_path, overwrite=True)
             return
         self._waited += 1
         if self.patience is not None and self._waited >= self.patience:

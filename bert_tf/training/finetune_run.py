@@ -170,9 +170,7 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
 
     extra = {"finetune": dataclasses.asdict(config), "best_epoch": dev_callback.best_epoch}
     save_run_files(out, vocab_file, tokenizer_lower_case(tokenizer, config), task, extra)
-    best = keras.saving.load_model(best_path, compile=False)
-    predictions = task.predict(best, dev_examples, dev_features)
-    metrics = {key: float(value) for key, value in task.metrics(dev_examples, predictions).items()}
+    predictions, metrics = dev_callback.best_predictions, dev_callback.best_metrics
     task.write_predictions(out, dev_examples, predictions)
     summary = {
         "task": config.task,
