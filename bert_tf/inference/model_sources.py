@@ -53,7 +53,8 @@ def load_backbone(
     Args:
         init: a preset name ("bert_base": random weights), a `.keras` file (a backbone,
             pre-trainer or task model; its backbone is used), an HF checkpoint directory
-            (config.json + model.safetensors), or a directory with `model.keras` + `vocab.txt`.
+            (config.json + model.safetensors), or a run directory with `model.keras` (fine-tuning)
+            or `backbone.keras` (`bert-tf pretrain`) beside `vocab.txt`.
         vocab_file: WordPiece vocabulary; required for a preset or a bare `.keras` file.
         lower_case: tokenizer casing where the source does not record it.
         config_overrides: BertConfig fields for a preset (e.g. num_layers=2 for tests).
@@ -69,10 +70,11 @@ def load_backbone(
         if vocab is None:
             raise FileNotFoundError(f"{path} has no vocab.txt; pass --vocab")
         return loaded.backbone, make_tokenizer(vocab, loaded.lower_case), Path(vocab)
-    if path.is_dir() and (path / MODEL_FILE).is_file():
+    saved = [path / name for name in (MODEL_FILE, "backbone.keras") if (path / name).is_file()]
+    if path.is_dir() and saved:  # a fine-tuning or pre-training (backbone.keras) output
         lower_case = _saved_lower_case(path, lower_case)
         vocab_file = vocab_file or path / VOCAB_FILE
-        path = path / MODEL_FILE
+        path = saved[0]
     if path.suffix == ".keras":
         if not path.is_file():
             raise FileNotFoundError(f"model file not found: {path}")

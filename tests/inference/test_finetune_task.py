@@ -68,3 +68,18 @@ def test_load_backbone_from_preset_hf_dir_and_errors(minilm_dir, tmp_path):
     with pytest.raises(ValueError, match="needs --vocab"):
         (tmp_path / "m.keras").write_bytes(b"")
         load_backbone(str(tmp_path / "m.keras"))
+
+
+def test_load_backbone_from_a_pretraining_run_directory(tiny_backbone, minilm_vocab, tmp_path):
+    import json
+    import shutil
+
+    import numpy as np
+
+    tiny_backbone.save(tmp_path / "backbone.keras")
+    shutil.copyfile(minilm_vocab, tmp_path / "vocab.txt")
+    (tmp_path / "tokenizer_config.json").write_text(json.dumps({"lower_case": True}))
+    backbone, tokenizer, vocab = load_backbone(str(tmp_path))
+    assert vocab == tmp_path / "vocab.txt" and tokenizer.lower_case
+    for old, new in zip(tiny_backbone.weights, backbone.weights):
+        np.testing.assert_array_equal(np.array(old), np.array(new))
