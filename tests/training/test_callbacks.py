@@ -58,6 +58,16 @@ def test_end_of_training_is_saved_and_steps_count_updates_under_accumulation(tmp
     assert StepCheckpoint.restore_latest(restored, tmp_path) == 3
 
 
+def test_steps_per_execution_saves_when_a_multiple_is_crossed(tmp_path):
+    model = compiled_model()
+    model.compile(model.optimizer, loss="mse", steps_per_execution=3)
+    checkpoint = StepCheckpoint(tmp_path, save_every=2, keep=5)
+    model.fit(X, Y, batch_size=8, shuffle=False, verbose=0, callbacks=[checkpoint])
+    # Keras reports only after steps 3 and 6; both crossed a multiple of 2
+    names = sorted(p.name for p in tmp_path.glob("ckpt-*"))
+    assert names == ["ckpt-00000003.weights.h5", "ckpt-00000006.weights.h5"]
+
+
 def test_nothing_to_restore_and_broken_index(tmp_path):
     assert StepCheckpoint.restore_latest(compiled_model(), tmp_path) == 0
     (tmp_path / "checkpoint.json").write_text('{"latest": "ckpt-00000009.weights.h5", "step": 9}')
