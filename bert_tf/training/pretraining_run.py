@@ -207,9 +207,13 @@ def run_pretraining(
     config, training restarts at its step with its weights and optimizer state (iterations,
     moments, loss scale); a finished run returns at once. The data position is restored
     exactly for unshuffled data (batches are skipped) and approximately for shuffled data
-    (a fresh shuffle, seeded by the step). Writes `pretraining_config.json`, `checkpoints/`,
-    TensorBoard logs under `logs/train` and, at the end, `backbone.keras`,
-    `pretrainer.weights.h5`, `bert_config.json` and the vocab with its tokenizer config.
+    (a fresh shuffle, seeded by the step). With fp16, batches whose gradients overflow are
+    skipped by loss scaling and do not count as steps, so the final step can fall short of
+    `num_train_steps` by the number of skipped batches.
+
+    Writes `pretraining_config.json`, `checkpoints/`, TensorBoard logs under `logs/train`
+    and, at the end, `backbone.keras`, `pretrainer.weights.h5`, `bert_config.json` and the
+    vocab with its tokenizer config.
 
     Args:
         config: the run's settings.

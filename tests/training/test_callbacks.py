@@ -119,3 +119,12 @@ def test_training_logger_writes_losses_learning_rate_and_throughput(tmp_path):
     assert learning_rates[6] == pytest.approx(float(schedule(6)), rel=1e-5)
     assert all(value > 0 for _, value in scalars["sequences_per_second"])
     assert scalars["loss"][-1][1] == pytest.approx(history.history["loss"][-1], rel=1e-5)
+
+
+def test_checkpoint_of_another_model_is_refused_with_a_clear_error(tmp_path):
+    model = compiled_model()
+    model.fit(X, Y, batch_size=8, verbose=0, callbacks=[StepCheckpoint(tmp_path, save_every=0)])
+    other = keras.Sequential([keras.Input((4,)), keras.layers.Dense(5)])
+    other.compile(create_optimizer(1e-2, 100, 2), loss="mse")
+    with pytest.raises(ValueError, match="does not fit the model being trained"):
+        StepCheckpoint.restore_latest(other, tmp_path)

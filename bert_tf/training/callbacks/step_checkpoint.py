@@ -125,7 +125,13 @@ class StepCheckpoint(keras.callbacks.Callback):
             raise ValueError("compile the model before restoring a training checkpoint")
         if not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
-        model.load_weights(path)
+        try:
+            model.load_weights(path)
+        except ValueError as error:
+            raise ValueError(
+                f"{path}: this training checkpoint does not fit the model being trained "
+                f"({error}); use another output directory, or delete {path.parent}"
+            ) from error
         restored = optimizer_step(model)
         if restored != step:
             raise ValueError(
