@@ -27,7 +27,7 @@ class BertEmbeddings(keras.layers.Layer):
         >>> import numpy as np
         >>> layer = BertEmbeddings(vocab_size=100, hidden_size=16)
         >>> ids = np.array([[2, 5, 7]], dtype="int32")
-        >>> layer(ids, np.zeros_like(ids)).shape
+        >>> tuple(layer(ids, np.zeros_like(ids)).shape)
         (1, 3, 16)
     """
 

@@ -32,7 +32,7 @@ class MaskedLMHead(keras.layers.Layer):
         >>> embedding.build((None,))
         >>> head = MaskedLMHead(embedding)
         >>> x = np.random.rand(2, 8, 16).astype("float32")
-        >>> head(x, np.array([[1, 3], [0, 7]], "int32")).shape
+        >>> tuple(head(x, np.array([[1, 3], [0, 7]], "int32")).shape)
         (2, 2, 100)
     """
 

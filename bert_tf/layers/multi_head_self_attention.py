@@ -32,7 +32,7 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         >>> import numpy as np
         >>> layer = MultiHeadSelfAttention(hidden_size=16, num_heads=2)
         >>> x = np.random.rand(1, 4, 16).astype("float32")
-        >>> layer(x, np.array([[1, 1, 1, 0]])).shape
+        >>> tuple(layer(x, np.array([[1, 1, 1, 0]])).shape)
         (1, 4, 16)
     """
 

@@ -20,7 +20,7 @@ class NextSentenceHead(keras.layers.Layer):
     Example:
         >>> import numpy as np
         >>> head = NextSentenceHead()
-        >>> head(np.random.rand(3, 16).astype("float32")).shape
+        >>> tuple(head(np.random.rand(3, 16).astype("float32")).shape)
         (3, 2)
     """
 

@@ -31,7 +31,7 @@ class TransformerEncoderBlock(keras.layers.Layer):
         >>> import numpy as np
         >>> block = TransformerEncoderBlock(hidden_size=16, num_heads=2, intermediate_size=32)
         >>> x = np.random.rand(2, 5, 16).astype("float32")
-        >>> block(x, np.ones((2, 5), "int32")).shape
+        >>> tuple(block(x, np.ones((2, 5), "int32")).shape)
         (2, 5, 16)
     """
 

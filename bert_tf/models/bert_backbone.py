@@ -38,8 +38,10 @@ class BertBackbone(keras.Model):
         >>> ids = np.array([[2, 7, 9, 3, 0]], "int32")
         >>> out = backbone({"input_word_ids": ids, "input_mask": ids > 0,
         ...                 "input_type_ids": np.zeros_like(ids)})
-        >>> out["sequence_output"].shape, out["pooled_output"].shape, len(out["encoder_outputs"])
-        ((1, 5, 128), (1, 128), 2)
+        >>> [tuple(out[k].shape) for k in ("sequence_output", "pooled_output")]
+        [(1, 5, 128), (1, 128)]
+        >>> len(out["encoder_outputs"])
+        2
     """
 
     def __init__(

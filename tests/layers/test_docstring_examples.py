@@ -1,0 +1,27 @@
+"""The `Example:` sections of the layer and model docstrings run and print what they say."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import bert_tf.layers
+import bert_tf.models
+
+MODULES = [
+    info.name
+    for package in (bert_tf.layers, bert_tf.models)
+    for info in pkgutil.iter_modules(package.__path__, package.__name__ + ".")
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_examples(name):
+    module = importlib.import_module(name)
+    if ">>>" not in (module.__file__ and open(module.__file__).read()):
+        pytest.skip("no examples")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
