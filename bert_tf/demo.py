@@ -145,10 +145,10 @@ def stage_finetune(out: Path, per_class: int, epochs: int) -> None:
         task="csv",
         train_file=task["train"],
         eval_file=task["dev"],
-        max_seq_length=48,
+        max_seq_length=40,
         epochs=epochs,
         batch_size=16,
-        learning_rate=5e-5,
+        learning_rate=1e-4,
         verbose=2,
     )
     runs = {
