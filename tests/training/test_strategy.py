@@ -93,12 +93,6 @@ def test_mirrored_strategy_over_two_logical_cpus_trains(mirrored_run):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="BertPretrainer.compute_loss returns the per-replica mean without Keras' "
-    "scale_loss_for_distribution, so under N replicas the total loss (and its gradient) is "
-    "N times too large; fix in bert_tf/models/bert_pretrainer.py",
-)
 def test_mirrored_total_loss_is_mlm_plus_nsp(mirrored_run):
     history = mirrored_run[0]["history"]
     expected = history["mlm_loss"][-1] + history["nsp_loss"][-1]
