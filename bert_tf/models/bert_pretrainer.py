@@ -6,7 +6,6 @@ from typing import Any
 
 import keras
 from keras import ops
-from keras.src.losses.loss import scale_loss_for_distribution  # no public alias in 3.12
 
 from bert_tf.layers import MaskedLMHead, NextSentenceHead
 from bert_tf.models._task import BertTask, backbone_inputs, check_backbone
@@ -108,9 +107,12 @@ class BertPretrainer(BertTask):
         total = mlm_loss + nsp_loss
         for extra in self.losses:  # regularizers, if any
             total = total + ops.cast(extra, "float32")
-        # Keras sums gradients across tf.distribute replicas and expects each replica's loss
-        # divided by their number (it undoes this for the reported loss); a no-op elsewhere.
-        return scale_loss_for_distribution(total)
+        # Under tf.distribute Keras sums gradients across replicas and expects each replica's
+        # loss divided by their number (it undoes this for the reported loss). Only the TF
+        # trainer has `distribute_strategy`; elsewhere there is one replica.
+        strategy = getattr(self, "distribute_strategy", None)
+        replicas = getattr(strategy, "num_replicas_in_sync", 1)
+        return total / replicas if replicas > 1 else total
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         ids, weights, nsp_labels = self._targets(y)
