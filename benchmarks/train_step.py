@@ -61,14 +61,14 @@ def make_batch(config, batch: int, seq_length: int, masked: int, seed: int = 0) 
     }
 
 
-def bert_tf_step(config, data: dict, precision: str) -> Callable[[], float]:
+def bert_tf_step(config, data: dict, precision: str, jit_compile) -> Callable[[], float]:
     import keras
 
     from bert_tf.models import BertBackbone, BertPretrainer
 
     keras.config.set_dtype_policy(precision)
     model = BertPretrainer(BertBackbone(config))
-    model.compile(keras.optimizers.AdamW(1e-4), jit_compile=True)
+    model.compile(keras.optimizers.AdamW(1e-4), jit_compile=jit_compile)
     x = {
         "input_word_ids": data["ids"],
         "input_mask": data["mask"],
@@ -83,7 +83,7 @@ def bert_tf_step(config, data: dict, precision: str) -> Callable[[], float]:
     return lambda: float(model.train_on_batch(x, y)[0])
 
 
-def keras_hub_step(config, data: dict, precision: str) -> Callable[[], float]:
+def keras_hub_step(config, data: dict, precision: str, jit_compile) -> Callable[[], float]:
     import keras
     import keras_hub
 
@@ -103,7 +103,7 @@ def keras_hub_step(config, data: dict, precision: str) -> Callable[[], float]:
         optimizer=keras.optimizers.AdamW(1e-4),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         weighted_metrics=[keras.metrics.SparseCategoricalAccuracy()],
-        jit_compile=True,
+        jit_compile=jit_compile,
     )
     x = {
         "token_ids": data["ids"],
@@ -114,7 +114,7 @@ def keras_hub_step(config, data: dict, precision: str) -> Callable[[], float]:
     return lambda: float(model.train_on_batch(x, data["labels"], data["weights"])[0])
 
 
-def hf_torch_step(config, data: dict, precision: str) -> Callable[[], float]:
+def hf_torch_step(config, data: dict, precision: str, jit_compile=None) -> Callable[[], float]:
     import torch
     import transformers
 
@@ -201,6 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternating timed rounds")
     parser.add_argument("--masked", type=int, default=20, help="masked positions per sequence")
     parser.add_argument("--peer", choices=("auto", "keras_hub", "hf_torch", "none"), default="auto")
+    parser.add_argument(
+        "--jit-compile",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="XLA for both Keras models; auto = Keras' rule (off for TF on CPU, on elsewhere)",
+    )
     args = parser.parse_args(argv)
 
     import keras
@@ -215,10 +221,11 @@ def main(argv: list[str] | None = None) -> int:
     if peer != "none":
         builders[peer] = {"keras_hub": keras_hub_step, "hf_torch": hf_torch_step}[peer]
 
+    jit_compile = {"auto": "auto", "on": True, "off": False}[args.jit_compile]
     steps, errors = {}, {}
     for name, build in builders.items():
         try:
-            steps[name] = build(config, data, args.precision)
+            steps[name] = build(config, data, args.precision, jit_compile)
             for _ in range(args.warmup):
                 steps[name]()
         except ImportError as error:  # a missing optional peer is reported, not fatal
@@ -240,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         "seq_length": args.seq_length,
         "masked": args.masked,
         "precision": args.precision,
+        "jit_compile": args.jit_compile,
         "steps": args.steps,
         "rounds": args.rounds,
         "bert_tf_seq_per_s": throughput["bert_tf"],
