@@ -116,7 +116,6 @@ def stage_pretrain(out: Path, data_dir: Path, vocab: Path, seq_length: int, step
         num_warmup_steps=steps // 10,
         steps_per_epoch=steps // 5,
         learning_rate=1e-3,
-        jit_compile=False,
         checkpoint_every=steps // 5,
         verbose=2,
     )

@@ -77,7 +77,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     train.add_argument("--gradient-accumulation-steps", type=int, default=1)
     train.add_argument("--mixed-precision", choices=("none", "bf16", "fp16"), default="none")
     train.add_argument(
-        "--jit-compile", action=argparse.BooleanOptionalAction, default=True, help="XLA"
+        "--jit-compile",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="XLA-compile the train step (default: Keras' rule, on for GPU/TPU, off for "
+        "TensorFlow on CPU where oneDNN is faster)",
     )
     train.add_argument("--steps-per-execution", type=int, default=1)
     train.add_argument(

@@ -44,7 +44,7 @@ class PretrainingConfig:
     clipnorm: float | None = 1.0  # global gradient norm clip (None: off)
     gradient_accumulation_steps: int = 1  # batches per optimizer update
     mixed_precision: str = "none"  # "none", "bf16" or "fp16" (fp16 adds loss scaling)
-    jit_compile: bool = True  # XLA-compile the train step
+    jit_compile: bool | None = None  # XLA; None = Keras' rule (on for GPU/TPU/JAX, off for TF CPU)
     steps_per_execution: int = 1  # batches per tf.function call (TPU: larger)
     strategy: str = "default"  # see bert_tf.training.strategy.create_strategy
     tpu_address: str | None = None  # for strategy="tpu"

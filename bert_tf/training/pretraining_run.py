@@ -157,7 +157,9 @@ def _build(config: PretrainingConfig, model_config: BertConfig, initial: Any) ->
     if config.mixed_precision == "fp16":
         optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
     pretrainer.compile(
-        optimizer, jit_compile=config.jit_compile, steps_per_execution=config.steps_per_execution
+        optimizer,
+        jit_compile="auto" if config.jit_compile is None else config.jit_compile,
+        steps_per_execution=config.steps_per_execution,
     )
     return pretrainer
 
