@@ -246,56 +246,19 @@ def test_csv_windows_finetune_and_extract_features(tmp_path, minilm_vocab, capsy
     assert [len(layer["values"]) for layer in first[0]["layers"]] == [64, 64]
 
 
-def test_bad_arguments_are_reported(tmp_path, minilm_vocab, capsys):
-    data = _conll_file(tmp_path / "train.txt")
-    code = main(
-        [
-            "finetune",
-            "--task",
-            "conll",
-            "--train",
-            str(data),
-            "--eval",
-            str(data),
-            "--output-dir",
-            str(tmp_path / "o"),
-            "--feature-layers",
-            "-1,-2",
-            *_tiny_args(minilm_vocab),
-        ]
-    )
+@pytest.mark.parametrize(
+    ("task", "extra", "message"),
+    [
+        ("conll", ["--feature-layers", "-1,-2", "TINY"], "--feature-layers needs --freeze-encoder"),
+        ("ner", ["--init", "bert_tiny"], "unknown task 'ner'"),
+        ("conll", ["--init", "bert_tiny"], "needs --vocab"),
+    ],
+)
+def test_bad_arguments_are_reported(task, extra, message, tmp_path, minilm_vocab, capsys):
+    data = str(_conll_file(tmp_path / "train.txt"))
+    if "TINY" in extra:  # a full tiny set-up, so only the named mistake remains
+        extra = [*extra[: extra.index("TINY")], *_tiny_args(minilm_vocab)]
+    common = ["--task", task, "--train", data, "--eval", data, "--output-dir", str(tmp_path / "o")]
+    code = main(["finetune", *common, *extra])
     assert code == 2
-    assert "--feature-layers needs --freeze-encoder" in capsys.readouterr().err
-    code = main(
-        [
-            "finetune",
-            "--task",
-            "ner",
-            "--train",
-            str(data),
-            "--eval",
-            str(data),
-            "--init",
-            "bert_tiny",
-            "--output-dir",
-            str(tmp_path / "o"),
-        ]
-    )
-    assert code == 2
-    assert "unknown task 'ner'" in capsys.readouterr().err
-    code = main(
-        [
-            "finetune",
-            "--task",
-            "conll",
-            "--train",
-            str(data),
-            "--eval",
-            str(data),
-            "--init",
-            "bert_tiny",
-            "--output-dir",
-            str(tmp_path / "o"),
-        ]
-    )
-    assert code == 2 and "needs --vocab" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
