@@ -59,17 +59,34 @@ def pydoc_documents() -> Iterator[list[str]]:
             yield sentences
 
 
+_INSTALL_DIRS = {"site-packages", "dist-packages"}
+
+
 def _package_roots() -> list[Path]:
-    roots = {Path(p) for p in site.getsitepackages() if Path(p).is_dir()}
-    roots.add(Path(sysconfig.get_paths()["stdlib"]))
-    return sorted(roots)
+    """The standard library first, then this environment's packages.
+
+    The order is by role, never by path, so the corpus does not depend on where the
+    interpreter or the virtual environment happens to live.
+    """
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    packages = sorted({Path(p) for p in site.getsitepackages() if Path(p).is_dir()} - {stdlib})
+    return [stdlib, *packages]
+
+
+def _is_source(path: Path, root: Path) -> bool:
+    parts = path.relative_to(root).parts
+    if "test" in path.name or {"test", "tests"}.intersection(parts):
+        return False
+    # The base interpreter's own site-packages (under the stdlib) is not part of the pinned
+    # install, so it is left out; a venv's site-packages is a root of its own.
+    return not _INSTALL_DIRS.intersection(parts[:-1])
 
 
 def docstring_documents(roots: list[Path] | None = None) -> Iterator[list[str]]:
     """One document per Python source file: its module, class and function docstrings."""
     for root in roots or _package_roots():
         for path in sorted(root.rglob("*.py")):
-            if "test" in path.name or "/tests/" in str(path):
+            if not _is_source(path, root):
                 continue
             try:
                 source = path.read_text(encoding="utf-8")

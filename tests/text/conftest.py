@@ -21,6 +21,9 @@ def hf_tokenizer(minilm_dir: Path):
     hf = tokenizers.Tokenizer.from_file(str(minilm_dir / "tokenizer.json"))
     hf.no_padding()
     hf.no_truncation()
+    # Text that spells "[MASK]" is text: google-research/bert (and bert_tf) split it into
+    # "[", "mask", "]" rather than matching the special token, so HF must do the same.
+    hf.encode_special_tokens = True
     return hf
 
 
