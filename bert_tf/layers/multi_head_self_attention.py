@@ -72,15 +72,17 @@ class MultiHeadSelfAttention(keras.layers.Layer):
             layer.build(inputs_shape)
         self.built = True
 
-    def _split_heads(self, x: Any) -> Any:
-        batch, length = ops.shape(x)[0], ops.shape(x)[1]
-        return ops.reshape(x, (batch, length, self.num_heads, self.head_size))  # [B, T, N, D]
-
     def call(self, inputs: Any, padding_mask: Any = None, training: bool | None = None) -> Any:
         # inputs: [B, T, H]; padding_mask: [B, T], 1 = real token, 0 = padding.
-        q = self._split_heads(self.query(inputs))  # [B, T, N, D]
-        k = self._split_heads(self.key(inputs))  # [B, S, N, D] (S = T)
-        v = self._split_heads(self.value(inputs))  # [B, S, N, D]
+        batch, length = ops.shape(inputs)[0], ops.shape(inputs)[1]
+        # Projections run on [B*T, H]: one plain matmul each, whose kernel gradient is a single
+        # matmul too (a [B, T, H] @ [H, H] product is a broadcast batch matmul on TensorFlow,
+        # and its kernel gradient sums B partial products).
+        flat = ops.reshape(inputs, (-1, self.hidden_size))  # [B*T, H]
+        heads = (batch, length, self.num_heads, self.head_size)
+        q = ops.reshape(self.query(flat), heads)  # [B, T, N, D]
+        k = ops.reshape(self.key(flat), heads)  # [B, S, N, D] (S = T)
+        v = ops.reshape(self.value(flat), heads)  # [B, S, N, D]
         mask = None
         if padding_mask is not None:
             mask = ops.cast(padding_mask, "bool")[:, None, None, :]  # [B, 1, 1, S]
@@ -89,15 +91,17 @@ class MultiHeadSelfAttention(keras.layers.Layer):
             context = self._attend_with_dropout(q, k, v, mask, scale, training)
         else:
             context = ops.dot_product_attention(q, k, v, mask=mask, scale=scale)  # [B, T, N, D]
-        batch, length = ops.shape(inputs)[0], ops.shape(inputs)[1]
-        context = ops.reshape(context, (batch, length, self.hidden_size))  # [B, T, H]
-        return self.output_dense(context)  # [B, T, H]
+        context = ops.reshape(context, (-1, self.hidden_size))  # [B*T, H]
+        return ops.reshape(self.output_dense(context), (batch, length, self.hidden_size))
 
     def _attend_with_dropout(self, q, k, v, mask, scale: float, training) -> Any:
         scores = ops.einsum("btnd,bsnd->bnts", q, k)  # [B, N, T, S]
         scores = ops.cast(scores, "float32") * scale  # softmax always in float32
         if mask is not None:
-            scores = ops.where(mask, scores, -1e9)  # padded keys get zero probability
+            # Padded keys get zero probability: exp(score - 1e9) underflows to exactly 0. An
+            # additive [B, 1, 1, S] bias (as in BERT) rather than `where` on [B, N, T, S]: its
+            # gradient passes through unchanged instead of costing another masked copy.
+            scores = scores + (1.0 - ops.cast(mask, "float32")) * -1e9  # [B, N, T, S]
         probs = ops.cast(ops.softmax(scores, axis=-1), q.dtype)  # [B, N, T, S]
         probs = self.dropout_layer(probs, training=training)
         return ops.einsum("bnts,bsnd->btnd", probs, v)  # [B, T, N, D]

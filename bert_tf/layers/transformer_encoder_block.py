@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import keras
+from keras import ops
 
 from bert_tf.layers._utils import activation_fn, truncated_normal
 from bert_tf.layers.multi_head_self_attention import MultiHeadSelfAttention
@@ -96,10 +97,13 @@ class TransformerEncoderBlock(keras.layers.Layer):
         attended = self.attention(inputs, padding_mask, training=training)  # [B, T, H]
         attended = self.attention_dropout_layer(attended, training=training)
         x = self.attention_layer_norm(inputs + attended)  # [B, T, H]
-        hidden = self._activation(self.intermediate(x))  # [B, T, I]
-        hidden = self.output_dense(hidden)  # [B, T, H]
+        # The feed-forward part is position-wise: run it on [B*T, H] so that both dense layers
+        # are plain matmuls (forward and kernel gradient), not broadcast batch matmuls.
+        flat = ops.reshape(x, (-1, self.hidden_size))  # [B*T, H]
+        hidden = self._activation(self.intermediate(flat))  # [B*T, I]
+        hidden = self.output_dense(hidden)  # [B*T, H]
         hidden = self.output_dropout_layer(hidden, training=training)
-        return self.output_layer_norm(x + hidden)  # [B, T, H]
+        return self.output_layer_norm(x + ops.reshape(hidden, ops.shape(x)))  # [B, T, H]
 
     def compute_output_shape(self, inputs_shape: tuple, padding_mask_shape=None) -> tuple:
         return tuple(inputs_shape)

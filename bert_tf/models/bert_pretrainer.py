@@ -8,6 +8,7 @@ import keras
 from keras import ops
 
 from bert_tf.layers import MaskedLMHead, NextSentenceHead
+from bert_tf.models._losses import sparse_softmax_cross_entropy
 from bert_tf.models._task import BertTask, backbone_inputs, check_backbone
 from bert_tf.models.bert_backbone import INPUT_NAMES, BertBackbone
 
@@ -94,9 +95,7 @@ class BertPretrainer(BertTask):
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         ids, weights, nsp_labels = self._targets(y)
-        mlm_ce = keras.losses.sparse_categorical_crossentropy(
-            ids, y_pred["mlm_logits"], from_logits=True
-        )  # [B, P]
+        mlm_ce = sparse_softmax_cross_entropy(ids, y_pred["mlm_logits"])  # [B, P]
         mlm_loss = ops.sum(mlm_ce * weights) / (ops.sum(weights) + 1e-5)
         nsp_ce = keras.losses.sparse_categorical_crossentropy(
             nsp_labels, y_pred["nsp_logits"], from_logits=True

@@ -78,6 +78,18 @@ _JAX_SCRIPT = textwrap.dedent(
          "next_sentence_labels": rng.integers(0, 2, (len(x["masked_lm_positions"]), 1))}
     history = pretrainer.fit(x, y, batch_size=4, epochs=4, verbose=0).history
     json.dump(history, open(f"{work}/history.json", "w"))
+
+    # The MLM loss's hand-written gradient equals JAX autodiff of the library loss.
+    import jax
+    from bert_tf.models._losses import sparse_softmax_cross_entropy
+    logits = rng.normal(0, 5, (3, 4, 50)).astype("float32")
+    labels, w = rng.integers(0, 50, (3, 4)), rng.random((3, 4)).astype("float32")
+    ours = jax.value_and_grad(lambda z: (sparse_softmax_cross_entropy(labels, z) * w).sum())
+    ref = jax.value_and_grad(lambda z: (keras.losses.sparse_categorical_crossentropy(
+        labels, z, from_logits=True) * w).sum())
+    (a, ga), (b, gb) = ours(logits), ref(logits)
+    json.dump({"loss": abs(float(a - b)), "grad": float(np.abs(ga - gb).max())},
+              open(f"{work}/loss_diff.json", "w"))
     """
 )
 
@@ -111,3 +123,5 @@ def test_jax_backend_matches_tensorflow_and_trains(tiny_config, make_inputs, tmp
     history = json.loads((tmp_path / "history.json").read_text())
     assert {"mlm_loss", "nsp_loss", "mlm_accuracy", "nsp_accuracy"} <= set(history)
     assert history["loss"][-1] < history["loss"][0]
+    diff = json.loads((tmp_path / "loss_diff.json").read_text())
+    assert diff["loss"] <= 1e-5 and diff["grad"] <= 1e-6, diff
