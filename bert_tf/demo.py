@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import time
 import warnings
 from pathlib import Path
@@ -191,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", category=FutureWarning)
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)
+    # Every run rebuilds the corpus, vocabulary and data, so checkpoints of an earlier run do
+    # not fit them (a different vocabulary size, say): training starts fresh each time.
+    for stale in ("pretrain", "finetune_minilm", "finetune_scratch"):
+        shutil.rmtree(out / stale, ignore_errors=True)
     corpus = stage_corpus(out, args.corpus_mb)
     vocab = stage_vocabulary(out, corpus, args.vocab_size)
     stage_tokenize(vocab, corpus)
