@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     vocab = stage_vocabulary(out, corpus, args.vocab_size)
     stage_tokenize(vocab, corpus)
     data_dir = stage_pretraining_data(out, corpus, vocab, seq_length=64)
-    stage_pretrain(out, data_dir, vocab, seq_length=64, steps=100 if args.quick else 1000)
+    stage_pretrain(out, data_dir, vocab, seq_length=64, steps=100 if args.quick else 2000)
     stage_finetune(out, per_class=60 if args.quick else 250, epochs=1 if args.quick else 2)
     print(f"\nDone. Outputs in {out}/")
     return 0
