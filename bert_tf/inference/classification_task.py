@@ -91,9 +91,6 @@ class ClassificationTask(FinetuneTask):
             tokenizer, self.max_seq_length, self.labels, stride=self.stride
         ).build(examples)
 
-    def targets(self, features: Mapping[str, np.ndarray]) -> np.ndarray:
-        return features["labels"]
-
     def _task_model(self, backbone: Any, dropout: float) -> Any:
         from bert_tf.models import BertClassifier
 

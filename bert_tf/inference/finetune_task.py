@@ -85,8 +85,8 @@ class FinetuneTask:
         raise NotImplementedError
 
     def targets(self, features: Mapping[str, np.ndarray]) -> Any:
-        """The `y` of `model.fit` for these features."""
-        raise NotImplementedError
+        """The `y` of `model.fit` for these features (their `labels`, unless a task differs)."""
+        return features["labels"]
 
     # --- model ------------------------------------------------------------------------------
     def num_outputs(self) -> int:

@@ -71,9 +71,6 @@ class TaggingTask(FinetuneTask):
             tokenizer, self.max_seq_length, self.labels, stride=self.settings.get("stride")
         ).build(examples)
 
-    def targets(self, features: Mapping[str, np.ndarray]) -> np.ndarray:
-        return features["labels"]
-
     def _task_model(self, backbone: Any, dropout: float) -> Any:
         from bert_tf.models import BertTokenClassifier
 
