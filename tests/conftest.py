@@ -37,8 +37,28 @@ def minilm_reference() -> dict[str, np.ndarray]:
 @pytest.fixture(scope="session")
 def real_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """About 2 MB of real English (pydoc topics + docstrings), one sentence per line."""
-    from bert_tf.data.offline_corpus import write_corpus
+    from bert_tf.datasets.offline_corpus import write_corpus
 
     path = tmp_path_factory.mktemp("corpus") / "corpus.txt"
     write_corpus(path, max_bytes=2_000_000)
     return path
+
+
+TINY = dict(num_layers=2, hidden_size=64, num_heads=2, intermediate_size=128)
+
+
+@pytest.fixture(scope="session")
+def tokenizer(minilm_vocab):
+    from bert_tf.text import BertTokenizer
+
+    return BertTokenizer(str(minilm_vocab), lower_case=True)
+
+
+@pytest.fixture()
+def tiny_backbone(tokenizer):
+    import keras
+
+    from bert_tf.models import BertBackbone
+
+    keras.utils.set_random_seed(1)
+    return BertBackbone.from_preset("bert_tiny", vocab_size=tokenizer.vocab_size, **TINY)

@@ -29,7 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bert_tf.inference.model_sources import load_finetuned
+    from bert_tf.tasks.model_sources import load_finetuned
 
     model, tokenizer, task = load_finetuned(args.model_dir)
     if args.task and args.task.lower() != task.name:

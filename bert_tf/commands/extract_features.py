@@ -39,8 +39,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bert_tf.inference.feature_extractor import FeatureExtractor
-    from bert_tf.inference.model_sources import load_backbone
+    from bert_tf.tasks.feature_extractor import FeatureExtractor
+    from bert_tf.tasks.model_sources import load_backbone
 
     with open(args.input, encoding="utf-8") as handle:
         lines = [line.rstrip("\n") for line in handle]

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _load_json(path: str) -> Any:
-    from bert_tf.data.tasks.malformed_input_error import MalformedInputError
+    from bert_tf.data.readers.malformed_input_error import MalformedInputError
 
     with open(path, encoding="utf-8-sig") as handle:
         try:
@@ -78,7 +78,7 @@ def _load_json(path: str) -> Any:
 
 
 def _squad(task: str, args: argparse.Namespace) -> dict[str, float]:
-    from bert_tf.data.tasks.squad import read_squad
+    from bert_tf.data.readers.squad import read_squad
     from bert_tf.evaluation.squad_metrics import (
         squad_gold_answers,
         squad_v1_metrics,
@@ -100,7 +100,7 @@ def _squad(task: str, args: argparse.Namespace) -> dict[str, float]:
 
 
 def _glue(task: str, args: argparse.Namespace) -> dict[str, float]:
-    from bert_tf.data.tasks.glue import GLUE_TASKS, glue_task_name, read_glue
+    from bert_tf.data.readers.glue import GLUE_TASKS, glue_task_name, read_glue
     from bert_tf.evaluation.glue_metrics import glue_metrics
 
     name = glue_task_name(task)
@@ -130,8 +130,8 @@ def _glue(task: str, args: argparse.Namespace) -> dict[str, float]:
 
 def _glue_predictions(path: str) -> dict[str, Any]:
     """Reads {key: prediction} from the GLUE submission TSV or a JSON list/object."""
-    from bert_tf.data.tasks.malformed_input_error import MalformedInputError
-    from bert_tf.data.tasks.reading import iter_lines
+    from bert_tf.data.readers.malformed_input_error import MalformedInputError
+    from bert_tf.data.readers.reading import iter_lines
 
     if os.path.splitext(path)[1].lower() == ".json":
         data = _load_json(path)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from bert_tf.data.tasks.glue import GLUE_TASKS, glue_task_name
+from bert_tf.data.readers.glue import GLUE_TASKS, glue_task_name
 
 
 def _class_indices(values: Sequence, labels: list[str], what: str) -> np.ndarray:

@@ -18,7 +18,7 @@ import string
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from bert_tf.data.tasks.records import SquadExample
+from bert_tf.data.readers.records import SquadExample
 
 logger = logging.getLogger(__name__)
 _ARTICLES = re.compile(r"\b(a|an|the)\b", re.UNICODE)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from bert_tf.data.tasks.reading import MalformedRows, iter_lines
+from bert_tf.data.readers.reading import MalformedRows, iter_lines
 
 
 def entity_metrics(

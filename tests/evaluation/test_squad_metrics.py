@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bert_tf.data.tasks import read_squad
+from bert_tf.data.readers import read_squad
 from bert_tf.evaluation import (
     exact_match,
     normalize_answer,

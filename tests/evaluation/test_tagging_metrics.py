@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bert_tf.data.tasks import MalformedInputError, iob1_to_iob2
+from bert_tf.data.readers import MalformedInputError, iob1_to_iob2
 from bert_tf.evaluation import conlleval_metrics, entity_metrics, read_conlleval
 
 CONLL = Path(__file__).parents[1] / "data/tasks/fixtures/conll"

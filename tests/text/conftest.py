@@ -30,7 +30,7 @@ def hf_tokenizer(minilm_dir: Path):
 @pytest.fixture(scope="session")
 def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """About 300 KB of real English from the offline corpus."""
-    from bert_tf.data.offline_corpus import write_corpus
+    from bert_tf.datasets.offline_corpus import write_corpus
 
     path = tmp_path_factory.mktemp("text") / "small_corpus.txt"
     write_corpus(path, max_bytes=300_000)

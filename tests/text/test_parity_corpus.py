@@ -11,7 +11,7 @@ from bert_tf.text import byte_to_char_offsets
 
 @pytest.fixture(scope="module")
 def corpus_lines() -> list[str]:
-    from bert_tf.data.offline_corpus import iter_documents
+    from bert_tf.datasets.offline_corpus import iter_documents
 
     sentences = itertools.chain.from_iterable(iter_documents())
     return list(itertools.islice(sentences, 52_000))

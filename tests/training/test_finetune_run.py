@@ -14,7 +14,7 @@ TINY = dict(num_layers=2, hidden_size=64, num_heads=2, intermediate_size=128)
 
 @pytest.fixture(scope="module")
 def docstring_task(tmp_path_factory):
-    from bert_tf.data.docstring_task import make_docstring_task
+    from bert_tf.datasets.docstring_task import make_docstring_task
 
     return make_docstring_task(
         tmp_path_factory.mktemp("docstring_task"), train_per_class=200, dev_per_class=50
@@ -47,7 +47,7 @@ def _config(task, out, init, **changes):
 def test_freeze_encoder_trains_only_the_head(small_task, minilm_vocab, tmp_path):
     import keras
 
-    from bert_tf.inference.feature_based_model import FeatureBasedModel
+    from bert_tf.models.feature_based_model import FeatureBasedModel
     from bert_tf.models import BertBackbone
     from bert_tf.training.finetune_run import run_finetuning
 
@@ -86,7 +86,7 @@ def test_freeze_encoder_trains_only_the_head(small_task, minilm_vocab, tmp_path)
 def test_dev_metric_callback_keeps_the_best_and_stops_early(tmp_path):
     import keras
 
-    from bert_tf.inference.dev_metric_callback import DevMetricCallback
+    from bert_tf.training.callbacks.dev_metric_callback import DevMetricCallback
 
     class ScriptedTask:
         main_metric = "f1"

@@ -1,4 +1,4 @@
-"""Task features: examples from `bert_tf.data.tasks` -> model inputs, labels and the maps that
+"""Task features: examples from `bert_tf.data.readers` -> model inputs, labels and the maps that
 prediction needs to go back from (windowed) features to examples.
 
 Example:

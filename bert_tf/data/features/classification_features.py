@@ -4,7 +4,7 @@ Without a stride, each example is one feature packed by `BertPreprocessor` (roun
 truncation). With a stride, a text too long for one window is cut into several windows: the
 longer segment of a pair slides, the shorter one is kept whole (truncated to half the budget
 at most) in every window; `example_index` says which example each window belongs to, and
-prediction averages the windows' logits (`bert_tf.inference.window_aggregation`).
+prediction averages the windows' logits (`bert_tf.tasks.window_aggregation`).
 
 Example:
     >>> features = ClassificationFeatures(tokenizer, seq_length=128, labels=["neg", "pos"],

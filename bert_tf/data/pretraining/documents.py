@@ -2,7 +2,7 @@
 
 Input format (google-research/bert): one sentence per line, a blank line between
 documents. In plain-text mode a document's lines are running text, joined and split
-into sentences with `bert_tf.data.offline_corpus.split_sentences`. Files ending in `.gz`
+into sentences with `bert_tf.text.sentence_splitting.split_sentences`. Files ending in `.gz`
 are read through gzip. Chunks never span files, so a chunk is named by
 `(file_index, chunk_index)` in every driver; a document longer than four chunks is cut
 into pieces so memory stays bounded on any input.
@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from bert_tf.data.offline_corpus import split_sentences
+from bert_tf.text.sentence_splitting import split_sentences
 
 
 @dataclass

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bert_tf.data.features import ClassificationFeatures
-from bert_tf.data.tasks import TextExample
+from bert_tf.data.readers import TextExample
 
 LONG = "one two three four five six seven eight nine ten eleven twelve"
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bert_tf.data.features import SquadFeatures, answer_token_span
-from bert_tf.data.tasks import SquadAnswer, SquadExample
+from bert_tf.data.readers import SquadAnswer, SquadExample
 
 # Ten words, one word piece each in the uncased vocabulary.
 CONTEXT = "one two three four five six seven eight nine ten"

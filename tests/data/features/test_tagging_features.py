@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bert_tf.data.features import IGNORE_LABEL, TaggingFeatures
-from bert_tf.data.tasks import TaggingExample
+from bert_tf.data.readers import TaggingExample
 
 LABELS = ["O", "B-PER", "I-PER", "B-LOC"]
 

@@ -7,7 +7,7 @@ between documents. Order is deterministic (sorted paths), so a pinned install gi
 same bytes on every machine.
 
 Example:
-    >>> from bert_tf.data.offline_corpus import write_corpus
+    >>> from bert_tf.datasets.offline_corpus import write_corpus
     >>> stats = write_corpus("corpus.txt", max_bytes=2_000_000)
     >>> stats["documents"] > 100
     True
@@ -24,14 +24,9 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+from bert_tf.text.sentence_splitting import split_sentences
+
 _CODE_LIKE = re.compile(r"^\s*(>>>|\.\.\.|\$ |[:@]\w+|\{|\}|[-=~^*]{3,}\s*$)")
-
-
-def split_sentences(paragraph: str) -> list[str]:
-    """Split one paragraph of prose into sentences (a light rule, like the paper's corpora)."""
-    text = " ".join(paragraph.split())
-    return [s for s in _SENTENCE_END.split(text) if s]
 
 
 def _paragraphs(text: str) -> Iterator[str]:
@@ -134,6 +129,6 @@ def write_corpus(path: str | Path, max_bytes: int | None = None) -> dict[str, in
     return stats
 
 
-if __name__ == "__main__":  # python -m bert_tf.data.offline_corpus OUT [MAX_BYTES]
+if __name__ == "__main__":  # python -m bert_tf.datasets.offline_corpus OUT [MAX_BYTES]
     limit = int(sys.argv[2]) if len(sys.argv) > 2 else None
     print(write_corpus(sys.argv[1], limit))

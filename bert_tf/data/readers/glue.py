@@ -21,9 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from bert_tf.data.tasks.malformed_input_error import MalformedInputError
-from bert_tf.data.tasks.reading import MalformedRows, iter_lines
-from bert_tf.data.tasks.records import TextExample
+from bert_tf.data.readers.malformed_input_error import MalformedInputError
+from bert_tf.data.readers.reading import MalformedRows, iter_lines
+from bert_tf.data.readers.records import TextExample
 
 
 class GlueTask(NamedTuple):

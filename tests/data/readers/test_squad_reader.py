@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bert_tf.data.tasks import MalformedInputError, SquadAnswer, read_squad
+from bert_tf.data.readers import MalformedInputError, SquadAnswer, read_squad
 
 
 def test_v11_answers_and_unicode_offsets(task_fixtures):

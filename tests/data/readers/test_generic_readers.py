@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bert_tf.data.tasks import (
+from bert_tf.data.readers import (
     MalformedInputError,
     TextExample,
     read_csv,

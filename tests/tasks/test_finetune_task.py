@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bert_tf.data.tasks import SquadAnswer, SquadExample, TaggingExample, TextExample
-from bert_tf.inference.classification_task import ClassificationTask
-from bert_tf.inference.finetune_task import FinetuneTask, make_task
-from bert_tf.inference.model_sources import load_backbone
-from bert_tf.inference.squad_task import SquadTask
-from bert_tf.inference.tagging_task import TaggingTask
+from bert_tf.data.readers import SquadAnswer, SquadExample, TaggingExample, TextExample
+from bert_tf.tasks.classification_task import ClassificationTask
+from bert_tf.tasks.finetune_task import FinetuneTask, make_task
+from bert_tf.tasks.model_sources import load_backbone
+from bert_tf.tasks.squad_task import SquadTask
+from bert_tf.tasks.tagging_task import TaggingTask
 
 
 def test_make_task_dispatch_and_main_metrics():

@@ -5,10 +5,10 @@ package it came from (numpy, pandas, sklearn, nltk by default). The labels arise
 text lives, not from a model, so the task is real; it needs domain knowledge that a pre-trained
 encoder brings ("estimator", "dtype", "corpus"). Files are split into train and dev by a hash
 of their path, so no source file feeds both splits, and sentences found in more than one package
-are dropped. Output is the generic CSV format (`text,label`) read by `bert_tf.data.tasks`.
+are dropped. Output is the generic CSV format (`text,label`) read by `bert_tf.data.readers`.
 
 Example:
-    >>> from bert_tf.data.docstring_task import make_docstring_task
+    >>> from bert_tf.datasets.docstring_task import make_docstring_task
     >>> info = make_docstring_task("task_dir", train_per_class=500, dev_per_class=100)
     >>> sorted(info["labels"])
     ['nltk', 'numpy', 'pandas', 'sklearn']
@@ -23,7 +23,7 @@ import site
 from collections import defaultdict
 from pathlib import Path
 
-from bert_tf.data.offline_corpus import document_sentences
+from bert_tf.datasets.offline_corpus import document_sentences
 
 DEFAULT_PACKAGES = ("numpy", "pandas", "sklearn", "nltk")
 

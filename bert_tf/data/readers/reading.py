@@ -13,7 +13,7 @@ import logging
 import os
 from collections.abc import Iterator
 
-from bert_tf.data.tasks.malformed_input_error import MalformedInputError
+from bert_tf.data.readers.malformed_input_error import MalformedInputError
 
 logger = logging.getLogger(__name__)
 

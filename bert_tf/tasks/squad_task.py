@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from bert_tf.inference.finetune_task import FinetuneTask
-from bert_tf.inference.window_aggregation import squad_windows
+from bert_tf.tasks.finetune_task import FinetuneTask
+from bert_tf.tasks.window_aggregation import squad_windows
 
 
 class SquadTask(FinetuneTask):
@@ -72,7 +72,7 @@ class SquadTask(FinetuneTask):
         self.version_2 = name == "squad-v2.0"
 
     def read(self, path: str | os.PathLike) -> list:
-        from bert_tf.data.tasks.squad import read_squad
+        from bert_tf.data.readers.squad import read_squad
 
         examples = read_squad(path)
         if not self.version_2 and any(example.is_impossible for example in examples):

@@ -102,7 +102,7 @@ class FinetuneTask:
         """The task model on `backbone`: the library's task model, or with `freeze_encoder` a
         `FeatureBasedModel` on the concatenated `feature_layers` (default: the last layer)."""
         if freeze_encoder:
-            from bert_tf.inference.feature_based_model import FeatureBasedModel
+            from bert_tf.models.feature_based_model import FeatureBasedModel
 
             return FeatureBasedModel(
                 backbone, self.head, self.num_outputs(), feature_layers or [-1], dropout
@@ -124,7 +124,7 @@ class FinetuneTask:
     def compile(self, model: Any, optimizer: Any) -> None:
         """Compiles `model`: task models with their default losses, `FeatureBasedModel`
         with `loss()`."""
-        from bert_tf.inference.feature_based_model import FeatureBasedModel
+        from bert_tf.models.feature_based_model import FeatureBasedModel
 
         if isinstance(model, FeatureBasedModel):
             model.compile(optimizer=optimizer, loss=self.loss(), loss_weights=self.loss_weights())
@@ -166,9 +166,9 @@ def make_task(name: str, labels: Sequence[str] | None = None, **settings: Any) -
         labels: fixed label names (saved runs pass theirs; otherwise GLUE's or learned).
         settings: `max_seq_length` and task settings (doc_stride, max_query_length, stride).
     """
-    from bert_tf.inference.classification_task import ClassificationTask
-    from bert_tf.inference.squad_task import SquadTask
-    from bert_tf.inference.tagging_task import TaggingTask
+    from bert_tf.tasks.classification_task import ClassificationTask
+    from bert_tf.tasks.squad_task import SquadTask
+    from bert_tf.tasks.tagging_task import TaggingTask
 
     key = name.lower()
     if key.startswith("glue/") or key in ("csv", "jsonl", "tsv"):

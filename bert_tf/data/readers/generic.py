@@ -19,9 +19,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from bert_tf.data.tasks.malformed_input_error import MalformedInputError
-from bert_tf.data.tasks.reading import MalformedRows, iter_lines
-from bert_tf.data.tasks.records import TextExample
+from bert_tf.data.readers.malformed_input_error import MalformedInputError
+from bert_tf.data.readers.reading import MalformedRows, iter_lines
+from bert_tf.data.readers.records import TextExample
 
 
 def _label(value: Any, regression: bool) -> str | float | None:

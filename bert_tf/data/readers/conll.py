@@ -17,9 +17,9 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from bert_tf.data.tasks.malformed_input_error import MalformedInputError
-from bert_tf.data.tasks.reading import MalformedRows, iter_lines
-from bert_tf.data.tasks.records import TaggingExample
+from bert_tf.data.readers.malformed_input_error import MalformedInputError
+from bert_tf.data.readers.reading import MalformedRows, iter_lines
+from bert_tf.data.readers.records import TaggingExample
 
 SCHEMES = ("auto", "iob1", "iob2")
 

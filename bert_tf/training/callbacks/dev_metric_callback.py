@@ -28,7 +28,7 @@ class DevMetricCallback(keras.callbacks.Callback):
     """Evaluates `task.main_metric` on dev data at each epoch end; saves the best model.
 
     Args:
-        task: a `bert_tf.inference.FinetuneTask`.
+        task: a `bert_tf.tasks.FinetuneTask`.
         examples: the dev examples.
         features: their features (`task.build_features`).
         best_path: where the best model is saved (`.keras`).

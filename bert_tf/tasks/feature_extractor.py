@@ -59,7 +59,7 @@ class FeatureExtractor:
 
     def _pack(self, lines: Sequence[str]) -> dict[str, np.ndarray]:
         from bert_tf.data.features import ClassificationFeatures
-        from bert_tf.data.tasks import TextExample
+        from bert_tf.data.readers import TextExample
 
         examples = []
         for index, line in enumerate(lines):

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from bert_tf.inference.finetune_task import FinetuneTask
-from bert_tf.inference.window_aggregation import word_logits
+from bert_tf.tasks.finetune_task import FinetuneTask
+from bert_tf.tasks.window_aggregation import word_logits
 
 
 class TaggingTask(FinetuneTask):
@@ -53,7 +53,7 @@ class TaggingTask(FinetuneTask):
         super().__init__(name, labels, max_seq_length, stride=stride, **settings)
 
     def read(self, path: str | os.PathLike) -> list:
-        from bert_tf.data.tasks.conll import read_conll
+        from bert_tf.data.readers.conll import read_conll
 
         return read_conll(path)
 

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from bert_tf.inference.feature_based_model import FeatureBasedModel
+from bert_tf.models.feature_based_model import FeatureBasedModel
 
 
 def _inputs(batch=2, length=6):

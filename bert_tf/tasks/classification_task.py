@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from bert_tf.inference.finetune_task import FinetuneTask
-from bert_tf.inference.window_aggregation import average_window_logits
+from bert_tf.tasks.finetune_task import FinetuneTask
+from bert_tf.tasks.window_aggregation import average_window_logits
 
 _MAIN_METRIC = {"cola": "matthews_correlation", "mrpc": "f1", "qqp": "f1", "stsb": "pearson"}
 
@@ -50,7 +50,7 @@ class ClassificationTask(FinetuneTask):
     ) -> None:
         self.glue = None
         if name.startswith("glue/"):
-            from bert_tf.data.tasks.glue import GLUE_TASKS, glue_task_name
+            from bert_tf.data.readers.glue import GLUE_TASKS, glue_task_name
 
             self.glue = glue_task_name(name)
             labels = GLUE_TASKS[self.glue].labels if labels is None else labels
@@ -69,10 +69,10 @@ class ClassificationTask(FinetuneTask):
 
     def read(self, path: str | os.PathLike) -> list:
         if self.glue is not None:
-            from bert_tf.data.tasks.glue import read_glue
+            from bert_tf.data.readers.glue import read_glue
 
             return read_glue(self.glue, path)
-        from bert_tf.data.tasks.generic import read_text_examples
+        from bert_tf.data.readers.generic import read_text_examples
 
         kind = None if self.name == "csv" else self.name
         return read_text_examples(path, file_format=kind, regression=self.is_regression)

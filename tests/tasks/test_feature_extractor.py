@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from bert_tf.inference.feature_extractor import FeatureExtractor
+from bert_tf.tasks.feature_extractor import FeatureExtractor
 
 
 def test_jsonl_layout_and_shapes(tiny_backbone, tokenizer, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bert_tf.inference.window_aggregation import (
+from bert_tf.tasks.window_aggregation import (
     average_window_logits,
     squad_windows,
     word_logits,
@@ -42,7 +42,7 @@ def test_missing_word_is_an_error():
 
 def test_squad_windows_feed_postprocessing_with_context_offsets(minilm_vocab):
     from bert_tf.data.features import SquadFeatures
-    from bert_tf.data.tasks import SquadAnswer, SquadExample
+    from bert_tf.data.readers import SquadAnswer, SquadExample
     from bert_tf.evaluation import postprocess_squad
     from bert_tf.text import BertTokenizer
 

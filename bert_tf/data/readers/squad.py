@@ -16,8 +16,8 @@ import json
 import os
 from typing import Any
 
-from bert_tf.data.tasks.malformed_input_error import MalformedInputError
-from bert_tf.data.tasks.records import SquadAnswer, SquadExample
+from bert_tf.data.readers.malformed_input_error import MalformedInputError
+from bert_tf.data.readers.records import SquadAnswer, SquadExample
 
 
 def load_squad_json(path: str | os.PathLike) -> dict[str, Any]:
