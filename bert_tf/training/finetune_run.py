@@ -109,8 +109,8 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
     """
     import keras
 
-    from bert_tf.training.callbacks.dev_metric_callback import DevMetricCallback
     from bert_tf.tasks.model_sources import MODEL_FILE, load_backbone, save_run_files
+    from bert_tf.training.callbacks.dev_metric_callback import DevMetricCallback
     from bert_tf.training.optimizers import create_optimizer
 
     if config.epochs < 1 or config.batch_size < 1:

@@ -47,8 +47,8 @@ def _config(task, out, init, **changes):
 def test_freeze_encoder_trains_only_the_head(small_task, minilm_vocab, tmp_path):
     import keras
 
-    from bert_tf.models.feature_based_model import FeatureBasedModel
     from bert_tf.models import BertBackbone
+    from bert_tf.models.feature_based_model import FeatureBasedModel
     from bert_tf.training.finetune_run import run_finetuning
 
     keras.utils.set_random_seed(3)
