@@ -15,6 +15,7 @@ import argparse
 import importlib
 import logging
 import sys
+import traceback
 from collections.abc import Sequence
 
 # Subcommand name -> module under bert_tf.commands (kept in pipeline order).
@@ -47,7 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="bert-tf",
         description="BERT on TensorFlow: vocabulary, data, pre-training, fine-tuning, export.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log debug messages; print the traceback of an error",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module in _available_commands().items():
         sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
@@ -66,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args._run(args) or 0)
     except (FileNotFoundError, ValueError) as error:
+        if args.verbose:  # -v: the whole story, for bug reports
+            traceback.print_exc()
         print(f"bert-tf {args.command}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bert_tf.checkpoints.config_json import read_config_json
-from bert_tf.checkpoints.loaded_checkpoint import LoadedCheckpoint, build_model, make_tokenizer
+from bert_tf.checkpoints.loaded_checkpoint import LoadedCheckpoint, build_model
 from bert_tf.checkpoints.weight_mapping import WeightMapping
 
 _OPTIMIZER_SUFFIXES = ("/adam_m", "/adam_v")
@@ -93,7 +93,9 @@ def load_google_checkpoint(
         raise FileNotFoundError(f"vocab file not found: {vocab_file}")
     tokenizer = None
     if load_tokenizer and vocab_file is not None:
-        tokenizer = make_tokenizer(Path(vocab_file), lower_case)
+        from bert_tf.text import BertTokenizer
+
+        tokenizer = BertTokenizer(Path(vocab_file), lower_case=lower_case)
     return LoadedCheckpoint(
         model=model,
         backbone=backbone,

@@ -24,7 +24,7 @@ from safetensors.numpy import load_file, save_file
 
 from bert_tf.checkpoints.checkpoint_error import CheckpointError
 from bert_tf.checkpoints.config_json import config_to_hf_dict, read_config_json
-from bert_tf.checkpoints.loaded_checkpoint import LoadedCheckpoint, build_model, make_tokenizer
+from bert_tf.checkpoints.loaded_checkpoint import LoadedCheckpoint, build_model
 from bert_tf.checkpoints.weight_mapping import WeightMapping, is_pretrainer
 
 WEIGHTS_FILE = "model.safetensors"
@@ -149,7 +149,9 @@ def load_hf_checkpoint(
         lower_case = True if lower_case is None else lower_case
     tokenizer = None
     if load_tokenizer and vocab_file.is_file():
-        tokenizer = make_tokenizer(vocab_file, lower_case)
+        from bert_tf.text import BertTokenizer
+
+        tokenizer = BertTokenizer(vocab_file, lower_case=lower_case)
     return LoadedCheckpoint(
         model=model,
         backbone=backbone,

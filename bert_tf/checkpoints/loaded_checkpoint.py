@@ -67,10 +67,3 @@ def build_model(config: BertConfig, with_heads: bool) -> tuple[Any, Any]:
     if not with_heads:
         return backbone, backbone
     return BertPretrainer(backbone), backbone  # functional too: heads built here
-
-
-def make_tokenizer(vocab_file: Path, lower_case: bool) -> Any:
-    """A `bert_tf.text.BertTokenizer` (imported here: tensorflow-text loads on first use)."""
-    from bert_tf.text import BertTokenizer
-
-    return BertTokenizer(str(vocab_file), lower_case=lower_case)

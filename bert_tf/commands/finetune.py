@@ -17,6 +17,8 @@ import argparse
 import json
 import re
 
+from bert_tf.commands.config_overrides import add_override_flag
+
 HELP = "fine-tune on GLUE, SQuAD, CoNLL or CSV; keeps the best model by the dev metric"
 
 
@@ -61,27 +63,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add("--weight-decay", type=float, default=0.01, help="AdamW weight decay (default 0.01)")
     add("--early-stopping-patience", type=int, help="epochs without dev gain before stopping")
     add("--seed", type=int, default=0, help="random seed")
-    add(
-        "--config-override",
-        action="append",
-        default=[],
-        metavar="FIELD=VALUE",
-        help="BertConfig field for a preset, e.g. num_layers=2 (repeatable)",
-    )
+    add_override_flag(parser)
     add("--quiet", action="store_true", help="no progress bars")
-
-
-def _overrides(items: list[str]) -> dict:
-    out = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise ValueError(f"--config-override {item!r}: expected FIELD=VALUE")
-        try:
-            out[key] = json.loads(value)
-        except json.JSONDecodeError:
-            out[key] = value
-    return out
 
 
 def run(args: argparse.Namespace) -> int:
@@ -109,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         feature_layers=args.feature_layers,
         seed=args.seed,
         verbose=0 if args.quiet else 1,
-        config_overrides=_overrides(args.config_override),
+        config_overrides=dict(args.overrides),
     )
     result = run_finetuning(config)
     print(

@@ -13,19 +13,10 @@ from __future__ import annotations
 import argparse
 import json
 
+from bert_tf.commands.config_overrides import add_override_flag
+from bert_tf.config import PRESETS
+
 HELP = "pre-train BERT (masked LM + next sentence prediction) on pre-training TFRecords"
-
-PRESETS = ("bert_tiny", "bert_mini", "bert_small", "bert_medium", "bert_base", "bert_large")
-
-
-def _override(text: str) -> tuple[str, object]:
-    name, sep, value = text.partition("=")
-    if not sep or not name:
-        raise argparse.ArgumentTypeError(f"expected FIELD=VALUE, got {text!r}")
-    try:
-        return name, json.loads(value)
-    except json.JSONDecodeError:
-        return name, value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -41,19 +32,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--seed", type=int, default=12345)
 
     model = parser.add_argument_group("model")
-    model.add_argument("--preset", choices=PRESETS, default="bert_tiny")
+    model.add_argument("--preset", choices=sorted(PRESETS), default="bert_tiny")
     model.add_argument(
         "--config", default=None, help="bert_config.json (google/HF or bert_tf) instead of a preset"
     )
-    model.add_argument(
-        "--set",
-        dest="overrides",
-        type=_override,
-        action="append",
-        default=[],
-        metavar="FIELD=VALUE",
-        help="override a BertConfig field, e.g. --set hidden_size=64 --set dropout=0.0",
-    )
+    add_override_flag(model)
     model.add_argument("--vocab", default=None, help="vocab.txt: sets vocab_size, saved with it")
     casing = model.add_mutually_exclusive_group()
     casing.add_argument("--uncased", dest="lower_case", action="store_true", default=True)

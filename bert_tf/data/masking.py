@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import tensorflow as tf
 
-_SPECIAL = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+from bert_tf.text.special_tokens import SPECIAL_TOKENS, missing_special_tokens
 
 
 class DynamicMasking:
@@ -42,7 +42,7 @@ class DynamicMasking:
         whole_word_masking: bool = False,
     ) -> None:
         ids = {token: i for i, token in enumerate(vocab)}
-        missing = [t for t in _SPECIAL if t not in ids]
+        missing = missing_special_tokens(ids)
         if missing:
             raise ValueError(f"vocabulary lacks the special token(s) {missing}")
         if not 0.0 < masked_lm_prob < 1.0:
@@ -53,7 +53,9 @@ class DynamicMasking:
         self.whole_word_masking = whole_word_masking
         self.vocab_size = len(self.vocab)
         self.mask_id = ids["[MASK]"]
-        self._special = tf.constant(np.isin(np.arange(len(vocab)), [ids[t] for t in _SPECIAL]))
+        self._special = tf.constant(
+            np.isin(np.arange(len(vocab)), [ids[t] for t in SPECIAL_TOKENS])
+        )
         self._continuation = tf.constant(np.array([t.startswith("##") for t in self.vocab]))
 
     def get_config(self) -> dict:

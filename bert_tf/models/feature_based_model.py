@@ -5,9 +5,12 @@ ELMo-style features are; the head reads the concatenation of chosen encoder laye
 best NER ablation: the last four). Only the head's Dense layer trains.
 
 Example:
-    >>> backbone = BertBackbone.from_preset("bert_tiny", vocab_size=100)  # doctest: +SKIP
-    >>> model = FeatureBasedModel(backbone, "tagging", num_outputs=9)  # doctest: +SKIP
-    >>> [w.path for w in model.trainable_weights]  # doctest: +SKIP
+    >>> from bert_tf.config import BertConfig
+    >>> from bert_tf.models import BertBackbone
+    >>> config = BertConfig(vocab_size=100, hidden_size=16, num_layers=2, num_heads=2,
+    ...                     intermediate_size=32)
+    >>> model = FeatureBasedModel(BertBackbone(config), "tagging", 9, feature_layers=[-1, -2])
+    >>> [w.path for w in model.trainable_weights]
     ['feature_head/kernel', 'feature_head/bias']
 """
 
@@ -34,10 +37,6 @@ class FeatureBasedModel(keras.Model):
         dropout: dropout on the features before the head.
         name: model name.
 
-    Example:
-        >>> model = FeatureBasedModel(backbone, "classification", 3, [-1, -2])  # doctest: +SKIP
-        >>> model(inputs).shape  # doctest: +SKIP
-        (B, 3)
     """
 
     def __init__(

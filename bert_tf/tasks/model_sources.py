@@ -24,11 +24,10 @@ TASK_CONFIG_FILE = "task_config.json"
 
 
 def make_tokenizer(vocab_file: str | Path, lower_case: bool = True) -> Any:
+    """The `BertTokenizer` of a vocabulary (tensorflow-text loads on first use)."""
     from bert_tf.text import BertTokenizer
 
-    if not Path(vocab_file).is_file():
-        raise FileNotFoundError(f"vocabulary file not found: {vocab_file}")
-    return BertTokenizer(str(vocab_file), lower_case=lower_case)
+    return BertTokenizer(vocab_file, lower_case=lower_case)
 
 
 def _backbone_of(model: Any, source: str) -> Any:

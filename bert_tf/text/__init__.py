@@ -1,23 +1,33 @@
 """Text layer: WordPiece tokenizer, vocabulary learning and BERT input packing (TF-only).
 
+Names load on first use, so `bert_tf.text.special_tokens` or `sentence_splitting` can be
+imported by data jobs without starting TensorFlow.
+
 Example:
     >>> from bert_tf.text import BertTokenizer, BertPreprocessor
-    >>> tokenizer = BertTokenizer("vocab.txt", lower_case=True)
-    >>> preprocessor = BertPreprocessor(tokenizer, seq_length=128)
-    >>> features = preprocessor((["a question?"], ["an answer."]))
+    >>> tokenizer = BertTokenizer("vocab.txt", lower_case=True)  # doctest: +SKIP
+    >>> preprocessor = BertPreprocessor(tokenizer, seq_length=128)  # doctest: +SKIP
 """
 
-from bert_tf.text.bert_preprocessor import BertPreprocessor
-from bert_tf.text.bert_tokenizer import BertTokenizer
-from bert_tf.text.offsets import byte_to_char_offsets
-from bert_tf.text.vocab_learning import count_words, learn_vocabulary, unk_rate, write_vocabulary
+from __future__ import annotations
 
-__all__ = [
-    "BertPreprocessor",
-    "BertTokenizer",
-    "byte_to_char_offsets",
-    "count_words",
-    "learn_vocabulary",
-    "unk_rate",
-    "write_vocabulary",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "BertPreprocessor": "bert_tf.text.bert_preprocessor",
+    "BertTokenizer": "bert_tf.text.bert_tokenizer",
+    "byte_to_char_offsets": "bert_tf.text.offsets",
+    "count_words": "bert_tf.text.vocab_learning",
+    "learn_vocabulary": "bert_tf.text.vocab_learning",
+    "unk_rate": "bert_tf.text.vocab_learning",
+    "write_vocabulary": "bert_tf.text.vocab_learning",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'bert_tf.text' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -18,8 +18,8 @@ import tensorflow as tf
 import tensorflow_text as tf_text
 
 from bert_tf.text import normalization
+from bert_tf.text.special_tokens import SPECIAL_TOKEN_ROLES
 
-SPECIAL_TOKENS = {"pad": "[PAD]", "unk": "[UNK]", "cls": "[CLS]", "sep": "[SEP]", "mask": "[MASK]"}
 _LONG_WORD_CHAR = 0x1D400  # a 4-byte letter: words made of it exceed max_bytes_per_word
 _ASCII_TEXT = r"[\t\n\r\x20-\x7e]*"
 
@@ -80,7 +80,7 @@ class BertTokenizer(tf.Module):
             if token in ids:
                 raise ValueError(f"vocabulary file {path} repeats the token {token!r}")
             ids[token] = i
-        for token in SPECIAL_TOKENS.values():
+        for token in SPECIAL_TOKEN_ROLES.values():
             if token not in ids:
                 raise ValueError(f"vocabulary file {path} has no {token} token")
         self.vocab_file = str(path.resolve())
@@ -94,7 +94,7 @@ class BertTokenizer(tf.Module):
             vocab=tokens,
             token_out_type=tf.int32,
             max_bytes_per_word=4 * self.max_chars_per_word,
-            unknown_token=SPECIAL_TOKENS["unk"],
+            unknown_token=SPECIAL_TOKEN_ROLES["unk"],
             lower_case_nfd_strip_accents=False,
         )
         self._long_ascii_word = f"(?s).*[0-9A-Za-z]{{{self.max_chars_per_word + 1}}}.*"
@@ -120,23 +120,23 @@ class BertTokenizer(tf.Module):
 
     @property
     def pad_id(self) -> int:
-        return self._ids[SPECIAL_TOKENS["pad"]]
+        return self._ids[SPECIAL_TOKEN_ROLES["pad"]]
 
     @property
     def unk_id(self) -> int:
-        return self._ids[SPECIAL_TOKENS["unk"]]
+        return self._ids[SPECIAL_TOKEN_ROLES["unk"]]
 
     @property
     def cls_id(self) -> int:
-        return self._ids[SPECIAL_TOKENS["cls"]]
+        return self._ids[SPECIAL_TOKEN_ROLES["cls"]]
 
     @property
     def sep_id(self) -> int:
-        return self._ids[SPECIAL_TOKENS["sep"]]
+        return self._ids[SPECIAL_TOKEN_ROLES["sep"]]
 
     @property
     def mask_id(self) -> int:
-        return self._ids[SPECIAL_TOKENS["mask"]]
+        return self._ids[SPECIAL_TOKEN_ROLES["mask"]]
 
     # --- tokenization -----------------------------------------------------------------
     def tokenize(self, strings: Any) -> tf.RaggedTensor:

@@ -22,10 +22,11 @@ from pathlib import Path
 from tqdm import tqdm
 
 from bert_tf.text import normalization
+from bert_tf.text.special_tokens import SPECIAL_TOKENS
 
 logger = logging.getLogger(__name__)
 
-RESERVED_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+RESERVED_TOKENS = SPECIAL_TOKENS
 
 
 def _line_batches(files: Sequence[str | Path], lines_per_batch: int, progress: bool):

@@ -22,7 +22,7 @@ def _tiny_args(vocab, *more):
     args = ["--init", "bert_tiny", "--vocab", str(vocab), "--quiet", "--epochs", "1"]
     args += ["--batch-size", "4", "--learning-rate", "1e-3"]
     for item in TINY:
-        args += ["--config-override", item]
+        args += ["--set", item]
     return args + list(more)
 
 

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bert_tf.data.pretraining.documents import Chunk
-
-SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+from bert_tf.text.special_tokens import missing_special_tokens
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class VocabInfo:
     @classmethod
     def from_tokens(cls, tokens: list[str], source: str = "vocabulary") -> VocabInfo:
         ids = {token: i for i, token in enumerate(tokens)}
-        missing = [t for t in SPECIAL_TOKENS if t not in ids]
+        missing = missing_special_tokens(ids)
         if missing:
             raise ValueError(f"{source} lacks the special token(s) {missing}")
         return cls(
