@@ -49,9 +49,9 @@ setup(
     long_description=Path("README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     python_requires=">=3.10,<3.11",
-    packages=find_packages(
-        include=["bert_tf", "bert_tf.*", "pipelines", "pipelines.*", "serving", "serving.*"]
-    ),
+    # One package: the operator files in serving/ and the runners in pipelines/ are not code
+    # to import, so no generic top-level `serving` or `pipelines` lands in site-packages.
+    packages=find_packages(include=["bert_tf", "bert_tf.*"]),
     install_requires=CORE,
     extras_require=EXTRAS,
     entry_points={"console_scripts": ["bert-tf=bert_tf.cli:main"]},
