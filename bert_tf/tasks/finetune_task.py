@@ -3,12 +3,14 @@
 A task reads its files, turns examples into (windowed) features, builds the model head on a
 backbone (end to end, or on frozen features), predicts over windows and aggregates back to one
 answer per example, scores with the official metric and writes a predictions file. Subclasses:
-`ClassificationTask` (GLUE, CSV/JSONL), `SquadTask`, `TaggingTask`; `make_task` picks one.
+`ClassificationTask` (GLUE, CSV/JSONL), `SquadTask`, `TaggingTask`; `bert_tf.tasks.make_task`
+picks one by name. Training only the head on frozen features (the paper's feature-based
+approach) is a task option, `freeze_encoder`, not another kind of task.
 
 Example:
-    >>> task = make_task("glue/mrpc", max_seq_length=128)  # doctest: +SKIP
-    >>> task.main_metric, task.labels  # doctest: +SKIP
-    ('f1', ['0', '1'])
+    >>> task = FinetuneTask("csv", ["neg", "pos"], 64, freeze_encoder=True, feature_layers=[-1])
+    >>> task.get_config()["freeze_encoder"], task.num_outputs()
+    (True, 2)
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ class FinetuneTask:
         name: the task name as given on the command line ("glue/mrpc", "squad-v2.0", ...).
         labels: label names in index order (None: learn them from the training file).
         max_seq_length: tokens per feature (window).
+        freeze_encoder: train only a head on frozen features (`FeatureBasedModel`).
+        feature_layers: with `freeze_encoder`, the encoder layers to concatenate (default: the
+            last one).
         settings: task-specific settings (doc_stride, max_query_length, stride, ...).
 
     Example:
@@ -37,7 +42,7 @@ class FinetuneTask:
         ['a', 'b']
     """
 
-    head = "classification"  # FeatureBasedModel head kind
+    head = "classification"  # the FeatureBasedModel head kind with freeze_encoder
     main_metric = "accuracy"  # the dev metric that picks the best checkpoint (higher is better)
     predictions_file = "predictions.tsv"
 
@@ -46,11 +51,17 @@ class FinetuneTask:
         name: str,
         labels: Sequence[str] | None = None,
         max_seq_length: int = 128,
+        freeze_encoder: bool = False,
+        feature_layers: Sequence[int] | None = None,
         **settings: Any,
     ) -> None:
+        if feature_layers and list(feature_layers) != [-1] and not freeze_encoder:
+            raise ValueError("--feature-layers needs --freeze-encoder (the feature-based head)")
         self.name = name
         self.labels = list(labels) if labels is not None else None
         self.max_seq_length = int(max_seq_length)
+        self.freeze_encoder = bool(freeze_encoder)
+        self.feature_layers = [int(i) for i in feature_layers] if feature_layers else None
         self.settings = dict(settings)
 
     def get_config(self) -> dict[str, Any]:
@@ -58,6 +69,8 @@ class FinetuneTask:
             "name": self.name,
             "labels": self.labels,
             "max_seq_length": self.max_seq_length,
+            "freeze_encoder": self.freeze_encoder,
+            "feature_layers": self.feature_layers,
             **self.settings,
         }
 
@@ -92,23 +105,14 @@ class FinetuneTask:
     def num_outputs(self) -> int:
         return len(self.labels or [])
 
-    def build_model(
-        self,
-        backbone: Any,
-        freeze_encoder: bool = False,
-        feature_layers: Sequence[int] | None = None,
-        dropout: float = 0.1,
-    ) -> Any:
+    def build_model(self, backbone: Any, dropout: float = 0.1) -> Any:
         """The task model on `backbone`: the library's task model, or with `freeze_encoder` a
         `FeatureBasedModel` on the concatenated `feature_layers` (default: the last layer)."""
-        if freeze_encoder:
+        if self.freeze_encoder:
             from bert_tf.models.feature_based_model import FeatureBasedModel
 
-            return FeatureBasedModel(
-                backbone, self.head, self.num_outputs(), feature_layers or [-1], dropout
-            )
-        if feature_layers and list(feature_layers) != [-1]:
-            raise ValueError("--feature-layers needs --freeze-encoder (the feature-based head)")
+            layers = self.feature_layers or [-1]
+            return FeatureBasedModel(backbone, self.head, self.num_outputs(), layers, dropout)
         return self._task_model(backbone, dropout)
 
     def _task_model(self, backbone: Any, dropout: float) -> Any:
@@ -122,11 +126,9 @@ class FinetuneTask:
         return None
 
     def compile(self, model: Any, optimizer: Any) -> None:
-        """Compiles `model`: task models with their default losses, `FeatureBasedModel`
-        with `loss()`."""
-        from bert_tf.models.feature_based_model import FeatureBasedModel
-
-        if isinstance(model, FeatureBasedModel):
+        """Compiles `model`: a task model with its own default losses, the feature-based head
+        (`freeze_encoder`) with `loss()`."""
+        if self.freeze_encoder:
             model.compile(optimizer=optimizer, loss=self.loss(), loss_weights=self.loss_weights())
         else:
             model.compile(optimizer=optimizer)
@@ -156,27 +158,3 @@ class FinetuneTask:
     ) -> Path:
         """Writes the predictions file into `out_dir`; returns its path."""
         raise NotImplementedError
-
-
-def make_task(name: str, labels: Sequence[str] | None = None, **settings: Any) -> FinetuneTask:
-    """The task adapter for a command-line task name.
-
-    Args:
-        name: "glue/<name>", "squad-v1.1", "squad-v2.0", "conll" or "csv" (CSV/TSV/JSONL).
-        labels: fixed label names (saved runs pass theirs; otherwise GLUE's or learned).
-        settings: `max_seq_length` and task settings (doc_stride, max_query_length, stride).
-    """
-    from bert_tf.tasks.classification_task import ClassificationTask
-    from bert_tf.tasks.squad_task import SquadTask
-    from bert_tf.tasks.tagging_task import TaggingTask
-
-    key = name.lower()
-    if key.startswith("glue/") or key in ("csv", "jsonl", "tsv"):
-        return ClassificationTask(key, labels, **settings)
-    if key in ("squad-v1.1", "squad-v2.0"):
-        return SquadTask(key, labels, **settings)
-    if key == "conll":
-        return TaggingTask(key, labels, **settings)
-    raise ValueError(
-        f"unknown task {name!r}; expected glue/NAME, squad-v1.1, squad-v2.0, conll or csv"
-    )

@@ -127,7 +127,7 @@ def load_finetuned(model_dir: str | Path) -> tuple[Any, Any, Any]:
 
     import bert_tf.models  # noqa: F401 (registers the task models for loading)
     from bert_tf.models.feature_based_model import FeatureBasedModel  # noqa: F401 (registers)
-    from bert_tf.tasks.finetune_task import make_task
+    from bert_tf.tasks import make_task
 
     model_dir = Path(model_dir)
     for name in (MODEL_FILE, VOCAB_FILE, TASK_CONFIG_FILE):

@@ -71,9 +71,13 @@ class FinetuneResult:
 
 
 def _task(config: FinetuneConfig) -> Any:
-    from bert_tf.tasks.finetune_task import make_task
+    from bert_tf.tasks import make_task
 
-    settings: dict[str, Any] = {"max_seq_length": config.max_seq_length}
+    settings: dict[str, Any] = {
+        "max_seq_length": config.max_seq_length,
+        "freeze_encoder": config.freeze_encoder,
+        "feature_layers": config.feature_layers,
+    }
     if config.task.lower().startswith("squad"):
         settings.update(doc_stride=config.doc_stride, max_query_length=config.max_query_length)
     else:
@@ -142,7 +146,7 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
         len(dev_examples),
     )
 
-    model = task.build_model(backbone, config.freeze_encoder, config.feature_layers, config.dropout)
+    model = task.build_model(backbone, config.dropout)
     steps = math.ceil(count / config.batch_size) * config.epochs
     optimizer = create_optimizer(
         config.learning_rate,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bert_tf.data.readers import SquadAnswer, SquadExample, TaggingExample, TextExample
+from bert_tf.tasks import FinetuneTask, make_task
 from bert_tf.tasks.classification_task import ClassificationTask
-from bert_tf.tasks.finetune_task import FinetuneTask, make_task
 from bert_tf.tasks.model_sources import load_backbone
 from bert_tf.tasks.squad_task import SquadTask
 from bert_tf.tasks.tagging_task import TaggingTask
@@ -30,7 +30,14 @@ def test_labels_are_learned_from_training_data_and_saved_in_the_config():
     task.learn_labels([TextExample("1", "a", None, "spam"), TextExample("2", "b", None, "ham")])
     assert task.labels == ["ham", "spam"]
     config = task.get_config()
-    assert config == {"name": "csv", "labels": ["ham", "spam"], "max_seq_length": 64, "stride": 32}
+    assert config == {
+        "name": "csv",
+        "labels": ["ham", "spam"],
+        "max_seq_length": 64,
+        "freeze_encoder": False,
+        "feature_layers": None,
+        "stride": 32,
+    }
     rebuilt = make_task(config.pop("name"), **config)
     assert rebuilt.labels == ["ham", "spam"] and rebuilt.stride == 32
     tagging = make_task("conll")
