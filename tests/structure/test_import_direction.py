@@ -1,0 +1,75 @@
+"""Imports run one way, from the CLI down to `layers/`: no package imports one above it.
+
+Each top-level part of `bert_tf` has a rank; a module may import its own part or a part of
+lower rank, never higher (imports inside functions count too). `layers/` and `models/` import
+keras but never tensorflow, so they run on the JAX and torch backends.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "bert_tf"
+
+# Part -> rank (lower ranks are below: they may be imported by higher ones).
+RANKS = {
+    "config": 0,
+    "layers": 1,
+    "text": 1,
+    "models": 2,
+    "data": 3,
+    "datasets": 3,
+    "checkpoints": 3,
+    "evaluation": 4,
+    "tasks": 5,
+    "training": 6,
+    "export": 7,
+    "serving": 8,
+    "pipeline": 9,
+    "commands": 10,
+    "cli": 10,
+    "demo": 10,
+    "__init__": 10,
+}
+KERAS_ONLY = ("layers", "models")
+
+
+def _part(module_path: Path) -> str:
+    relative = module_path.relative_to(PACKAGE)
+    return relative.parts[0].removesuffix(".py")
+
+
+def _imported_modules(tree: ast.AST) -> list[str]:
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE.parent)))
+def test_imports_point_down(path: Path) -> None:
+    part = _part(path)
+    assert part in RANKS, f"{part}: give the new part of bert_tf a rank in this test"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for name in _imported_modules(tree):
+        pieces = name.split(".")
+        if pieces[0] in ("tensorflow", "tensorflow_text") and part in KERAS_ONLY:
+            pytest.fail(f"{path.name} ({part}/) imports {name}: {part}/ must stay keras-only")
+        if pieces[0] != "bert_tf" or len(pieces) < 2:
+            continue
+        target = pieces[1]
+        if target == part:
+            continue
+        assert RANKS.get(target, 99) < RANKS[part], (
+            f"{path.relative_to(PACKAGE.parent)} ({part}, rank {RANKS[part]}) imports {name} "
+            f"({target}, rank {RANKS.get(target)}): imports must point down"
+        )
