@@ -1,0 +1,82 @@
+"""The tokenizer/task contract that travels with an exported model.
+
+Written as `assets/bert_tf_contract.json` (beside `assets/vocab.txt`) and served by the
+`contract` signature, so a client reads it over the wire and `load_exported` can refuse a
+tokenizer that would feed the model different ids.
+
+Example:
+    >>> check_tokenizer({"vocab_sha256": "ab", "lower_case": True}, tokenizer)  # doctest: +SKIP
+    Traceback (most recent call last):
+    ValueError: the tokenizer does not match the exported model: vocab_sha256 is 'cd' ...
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+CONTRACT_FORMAT = "bert_tf.export/1"
+CONTRACT_FILE = "bert_tf_contract.json"
+VOCAB_FILE = "vocab.txt"
+SIGNATURES = ("serving_default", "serve_tokens", "serve_examples", "contract")
+TOKENIZER_FIELDS = ("vocab_sha256", "vocab_size", "lower_case", "max_chars_per_word")
+PREPROCESSOR_FIELDS = ("seq_length", "truncation")
+
+
+def build_contract(module: Any) -> dict[str, Any]:
+    """The contract of a `ServingModule` (see serving_contract.md for the fields)."""
+    import bert_tf
+
+    tokenizer = module.tokenizer
+    return {
+        "format": CONTRACT_FORMAT,
+        "task": module.task,
+        "label_names": module.label_names,
+        "vocab_sha256": tokenizer.vocab_sha256,
+        "vocab_size": tokenizer.vocab_size,
+        "lower_case": tokenizer.lower_case,
+        "max_chars_per_word": tokenizer.max_chars_per_word,
+        "seq_length": module.seq_length,
+        "truncation": module.preprocessor.truncation,
+        "max_text_bytes": module.max_text_bytes,
+        "inputs": list(module.input_names),
+        "outputs": list(module.outputs),
+        "token_outputs": list(module.token_outputs),
+        "task_settings": module.settings,
+        "signatures": list(SIGNATURES),
+        "bert_tf_version": bert_tf.__version__,
+    }
+
+
+def read_contract(export_dir: str | Path) -> dict[str, Any]:
+    """The contract JSON of an exported model directory."""
+    path = Path(export_dir) / "assets" / CONTRACT_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{export_dir} is not a bert_tf export: no assets/{CONTRACT_FILE}")
+    contract = json.loads(path.read_text(encoding="utf-8"))
+    if contract.get("format") != CONTRACT_FORMAT:
+        raise ValueError(
+            f"{path}: contract format {contract.get('format')!r}, expected {CONTRACT_FORMAT!r}"
+        )
+    return contract
+
+
+def check_tokenizer(contract: dict[str, Any], tokenizer: Any) -> None:
+    """Raises ValueError naming the first field where `tokenizer` differs from `contract`.
+
+    `tokenizer` is a `BertTokenizer` or a `BertPreprocessor` (then its `seq_length` and
+    `truncation` are checked too).
+    """
+    preprocessor = None
+    if hasattr(tokenizer, "tokenizer") and hasattr(tokenizer, "seq_length"):
+        preprocessor, tokenizer = tokenizer, tokenizer.tokenizer
+    found = {field: getattr(tokenizer, field) for field in TOKENIZER_FIELDS}
+    if preprocessor is not None:
+        found.update({field: getattr(preprocessor, field) for field in PREPROCESSOR_FIELDS})
+    for field, value in found.items():
+        if field in contract and contract[field] != value:
+            raise ValueError(
+                f"the tokenizer does not match the exported model: {field} is {value!r} here "
+                f"but {contract[field]!r} in the model's contract"
+            )

@@ -1,0 +1,132 @@
+"""`export_for_serving`: a Keras task model + its preprocessor -> a TF Serving SavedModel.
+
+The SavedModel (written with `tf.saved_model.save`) answers raw strings with tokenization,
+packing, windows and post-processing in the graph (`serving_default`), and also offers
+`serve_tokens`, `serve_examples` and `contract`. The vocabulary and the contract JSON are
+assets; warm-up records go to `assets.extra/tf_serving_warmup_requests`. The directory is
+written beside its final place and renamed into it, so a polling model server never sees a
+half-written version.
+
+Example:
+    >>> export_for_serving(classifier, BertPreprocessor(tokenizer, 128), "models/sst2/1",
+    ...                    "classification", label_names=["negative", "positive"])  # doctest: +SKIP
+    PosixPath('models/sst2/1')
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+TASKS = ("classification", "regression", "span", "tagging", "embedding")
+
+
+def make_module(
+    model: Any,
+    preprocessor: Any,
+    task: str,
+    label_names: Sequence[str] | None = None,
+    pair: bool = False,
+    max_text_bytes: int | None = None,
+    **task_settings: Any,
+) -> Any:
+    """The `ServingModule` of one task shape (what `export_for_serving` saves)."""
+    from bert_tf.export.serving_module import MAX_TEXT_BYTES
+
+    common = {"max_text_bytes": max_text_bytes or MAX_TEXT_BYTES}
+    if task in ("classification", "regression"):
+        from bert_tf.export.classification_module import ClassificationModule
+
+        return ClassificationModule(
+            model, preprocessor, label_names, task_settings, task == "regression", pair=pair,
+            **common,
+        )  # fmt: skip
+    if pair and task != "embedding":
+        raise ValueError(f"pair=True applies to classification and embeddings, not {task}")
+    if task == "span":
+        from bert_tf.export.span_module import SpanModule
+
+        return SpanModule(model, preprocessor, label_names, task_settings, **common)
+    if task == "tagging":
+        from bert_tf.export.tagging_module import TaggingModule
+
+        return TaggingModule(model, preprocessor, label_names, task_settings, **common)
+    if task == "embedding":
+        from bert_tf.export.embedding_module import EmbeddingModule
+
+        return EmbeddingModule(model, preprocessor, None, task_settings, pair=pair, **common)
+    raise ValueError(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
+
+
+def export_for_serving(
+    model: Any,
+    preprocessor: Any,
+    export_dir: str | os.PathLike,
+    task: str,
+    label_names: Sequence[str] | None = None,
+    *,
+    pair: bool = False,
+    warmup: bool = True,
+    warmup_inputs: Mapping[str, Sequence[str]] | None = None,
+    max_text_bytes: int | None = None,
+    overwrite: bool = False,
+    **task_settings: Any,
+) -> Path:
+    """Writes a SavedModel for TF Serving into `export_dir` (e.g. `BASE/NAME/1`).
+
+    Args:
+        model: `BertClassifier` (classification, or regression with one output),
+            `BertSpanLabeler` ("span"), `BertTokenClassifier` ("tagging"), a
+            `FeatureBasedModel` with the matching head, or a `BertBackbone` ("embedding").
+        preprocessor: the `BertPreprocessor` (tokenizer + seq_length) of training.
+        export_dir: the version directory to create.
+        task: "classification", "regression", "span", "tagging" or "embedding".
+        label_names: class names (classification) or IOB tags (tagging), in index order.
+        pair: classification/embedding: `serving_default` takes `text` and `text_pair`.
+        warmup: write `assets.extra/tf_serving_warmup_requests` (needs tensorflow-serving-api).
+        warmup_inputs: raw inputs for the warm-up requests (default: built-in samples).
+        max_text_bytes: longest input string accepted (default 1,000,000 bytes).
+        overwrite: replace an existing `export_dir`.
+        task_settings: span: doc_stride, max_query_length, n_best_size, max_answer_length,
+            version_2_with_negative, null_score_threshold; classification/tagging: stride.
+
+    Returns:
+        The export directory.
+    """
+    import tensorflow as tf
+
+    from bert_tf.export.contract import CONTRACT_FILE, VOCAB_FILE, build_contract
+
+    target = Path(export_dir)
+    if target.exists() and any(target.iterdir()) and not overwrite:
+        raise FileExistsError(f"{target} exists and is not empty (pass overwrite=True)")
+    module = make_module(model, preprocessor, task, label_names, pair, max_text_bytes,
+                         **task_settings)  # fmt: skip
+    contract = build_contract(module)
+    contract_json = json.dumps(contract, indent=2, sort_keys=True)
+    signatures = module.signatures(contract_json)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        with tempfile.TemporaryDirectory() as assets:
+            shutil.copyfile(module.tokenizer.vocab_file, Path(assets) / VOCAB_FILE)
+            (Path(assets) / CONTRACT_FILE).write_text(contract_json + "\n", encoding="utf-8")
+            module.vocab_asset = tf.saved_model.Asset(str(Path(assets) / VOCAB_FILE))
+            module.contract_asset = tf.saved_model.Asset(str(Path(assets) / CONTRACT_FILE))
+            tf.saved_model.save(module, str(staging), signatures=signatures)
+        if warmup:
+            from bert_tf.export.warmup import write_warmup_requests
+
+            write_warmup_requests(staging, module, warmup_inputs)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return target

@@ -1,0 +1,161 @@
+"""`ServingModule`: the tf.Module that `export_for_serving` saves, base of the task modules.
+
+It holds the Keras model and the `BertPreprocessor` (its tokenizer is TensorFlow ops, so
+tokenization runs in the graph) and builds the four signatures of the serving contract:
+`serving_default` (raw strings -> task answers), `serve_tokens` (BERT inputs -> raw head
+outputs), `serve_examples` (serialized `tf.Example`s -> the serving_default outputs) and
+`contract` (the tokenizer/task contract JSON). Subclasses implement `answer` and `heads`.
+
+Example:
+    >>> module = ClassificationModule(classifier, preprocessor, ["neg", "pos"])  # doctest: +SKIP
+    >>> sorted(module.signatures("{}"))  # doctest: +SKIP
+    ['contract', 'serve_examples', 'serve_tokens', 'serving_default']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import tensorflow as tf
+
+from bert_tf.data.features.windows import MODEL_INPUTS
+
+MAX_TEXT_BYTES = 1_000_000  # default limit on one input string (a clear INVALID_ARGUMENT)
+
+
+class ServingModule(tf.Module):
+    """Model + preprocessor + the signature functions of one task shape.
+
+    Args:
+        model: the Keras task model (or `BertBackbone` for embeddings).
+        preprocessor: the `BertPreprocessor` the model was trained with.
+        label_names: class / tag names in index order.
+        settings: task settings stored in the contract (doc_stride, stride, ...).
+        pair: whether `serving_default` takes a `text_pair` input (classification, embedding).
+        max_text_bytes: longest input string accepted, in UTF-8 bytes.
+    """
+
+    task = ""
+    text_inputs: tuple[str, ...] = ("text",)
+    outputs: tuple[str, ...] = ()
+    token_outputs: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        model: Any,
+        preprocessor: Any,
+        label_names: Sequence[str] | None = None,
+        settings: Mapping[str, Any] | None = None,
+        pair: bool = False,
+        max_text_bytes: int = MAX_TEXT_BYTES,
+    ) -> None:
+        super().__init__(name="bert_tf_serving")
+        self.model = model
+        self.preprocessor = preprocessor
+        self.tokenizer = preprocessor.tokenizer
+        self.seq_length = int(preprocessor.seq_length)
+        self._label_names = tuple(str(name) for name in (label_names or ()))
+        self._settings = dict(settings or {})
+        self.pair = bool(pair)
+        if max_text_bytes < 1:
+            raise ValueError(f"max_text_bytes must be positive, got {max_text_bytes}")
+        self.max_text_bytes = int(max_text_bytes)
+        token_specs = {k: tf.TensorSpec([None, None], tf.int32, name=k) for k in MODEL_INPUTS}
+        self._heads_fn = tf.function(self.heads, input_signature=[token_specs])
+
+    @property
+    def label_names(self) -> list[str]:
+        return list(self._label_names)
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return dict(self._settings)
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        return self.text_inputs
+
+    # --- what subclasses implement -----------------------------------------------------
+    def heads(self, tokens: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+        """Raw head outputs for BERT inputs (`serve_tokens`)."""
+        raise NotImplementedError
+
+    def answer(self, inputs: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+        """Task answers for raw strings (`serving_default`)."""
+        raise NotImplementedError
+
+    # --- shared pieces -----------------------------------------------------------------
+    def run_model(self, tokens: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+        """The heads on (windowed) token rows, through the one traced model function."""
+        return self._heads_fn({key: tf.cast(tokens[key], tf.int32) for key in MODEL_INPUTS})
+
+    def check_inputs(self, inputs: dict[str, tf.Tensor]) -> list[tf.Operation]:
+        """Assertions: every input string fits `max_text_bytes`; all inputs share one batch."""
+        checks = []
+        first = self.input_names[0]
+        for name in self.input_names:
+            longest = tf.reduce_max(tf.concat([tf.strings.length(inputs[name]), [0]], 0))
+            checks.append(
+                tf.debugging.assert_less_equal(
+                    longest,
+                    self.max_text_bytes,
+                    message=f"an input '{name}' string is longer than this model's limit of "
+                    f"{self.max_text_bytes} UTF-8 bytes (max_text_bytes)",
+                )
+            )
+            if name != first:
+                checks.append(
+                    tf.debugging.assert_equal(
+                        tf.size(inputs[name]),
+                        tf.size(inputs[first]),
+                        message=f"inputs '{first}' and '{name}' must have the same batch size",
+                    )
+                )
+        return checks
+
+    def _checked_answer(self, inputs: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+        with tf.control_dependencies(self.check_inputs(inputs)):
+            inputs = {key: tf.identity(value) for key, value in inputs.items()}
+        return self.answer(inputs)
+
+    # --- signatures --------------------------------------------------------------------
+    def signatures(self, contract_json: str) -> dict[str, Any]:
+        """Concrete functions keyed by signature name."""
+        names = self.input_names
+        specs = {name: tf.TensorSpec([None], tf.string, name=name) for name in names}
+        answer = tf.function(self._checked_answer, input_signature=[specs])
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name=n) for n in names])
+        def serving_default(*strings):
+            return answer(dict(zip(names, strings)))
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="examples")])
+        def serve_examples(examples):
+            spec = {name: tf.io.FixedLenFeature([], tf.string) for name in names}
+            parsed = tf.io.parse_example(examples, spec)
+            return answer({name: parsed[name] for name in names})
+
+        @tf.function(
+            input_signature=[tf.TensorSpec([None, None], tf.int32, name=k) for k in MODEL_INPUTS]
+        )
+        def serve_tokens(input_word_ids, input_mask, input_type_ids):
+            return self.run_model(
+                {
+                    "input_word_ids": input_word_ids,
+                    "input_mask": input_mask,
+                    "input_type_ids": input_type_ids,
+                }
+            )
+
+        @tf.function(input_signature=[])
+        def contract():
+            return {"contract": tf.constant(contract_json)}
+
+        self._signature_fns = [serving_default, serve_examples, serve_tokens, contract]
+        return {
+            "serving_default": serving_default.get_concrete_function(),
+            "serve_examples": serve_examples.get_concrete_function(),
+            "serve_tokens": serve_tokens.get_concrete_function(),
+            "contract": contract.get_concrete_function(),
+        }
