@@ -11,7 +11,9 @@ Stages (each prints what it did; outputs go to `demo_output/`):
                  the sentence lives. The real all-MiniLM-L6-v2 checkpoint fine-tuned, beside
                  the same architecture trained from scratch, then a few dev predictions.
 
-Run: python -m bert_tf.demo [--output-dir demo_output] [--corpus-mb 5] [--quick]
+Example:
+    $ python -m bert_tf.demo --output-dir demo_output --corpus-mb 5   # what `make demo` runs
+    $ python -m bert_tf.demo --quick                                  # a first look
 """
 
 from __future__ import annotations

@@ -1,4 +1,10 @@
-"""`bert-tf tokenize`: text lines (a tab separates a pair) -> JSON lines of BERT inputs."""
+"""`bert-tf tokenize`: text lines (a tab separates a pair) -> JSON lines of BERT inputs.
+
+Example:
+    $ printf 'What is BERT?\tA bidirectional encoder.\n' | \\
+        bert-tf tokenize --vocab vocab.txt --pair --seq-length 16
+    {"input_word_ids": [101, 2054, 2003, ...], "input_type_ids": [0, ...], "input_mask": [1, ...]}
+"""
 
 from __future__ import annotations
 

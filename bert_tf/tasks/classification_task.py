@@ -6,8 +6,8 @@ Matthews correlation, STS-B by Pearson); CSV tasks by accuracy. Predictions are 
 GLUE submission format (`index<TAB>prediction`) that `bert-tf score` reads.
 
 Example:
-    >>> task = ClassificationTask("glue/cola", max_seq_length=64)  # doctest: +SKIP
-    >>> task.main_metric  # doctest: +SKIP
+    >>> task = ClassificationTask("glue/cola", max_seq_length=64)
+    >>> task.main_metric
     'matthews_correlation'
 """
 

@@ -7,8 +7,10 @@ Writes what google-research/bert's `extract_features.py` writes: one JSON object
 An input line is one text, or two texts separated by ` ||| ` (a pair).
 
 Example:
-    >>> extractor = FeatureExtractor(backbone, tokenizer, seq_length=64)  # doctest: +SKIP
-    >>> extractor.write(["Hello world.", "A ||| B"], "out.jsonl")  # doctest: +SKIP
+    >>> from bert_tf.tasks.model_sources import load_backbone
+    >>> backbone, tokenizer, _ = load_backbone("bert_tiny", "vocab.txt")
+    >>> extractor = FeatureExtractor(backbone, tokenizer, seq_length=64, layers=[-1, -2])
+    >>> extractor.write(["Hello world.", "A ||| B"], "out.jsonl")
     2
 """
 
@@ -36,7 +38,9 @@ class FeatureExtractor:
         batch_size: lines per forward pass.
 
     Example:
-        >>> FeatureExtractor(backbone, tokenizer, 32, [-1]).layers  # doctest: +SKIP
+        >>> from bert_tf.tasks.model_sources import load_backbone
+        >>> backbone, tokenizer, _ = load_backbone("bert_tiny", "vocab.txt")
+        >>> FeatureExtractor(backbone, tokenizer, 32, [-1]).layers
         [-1]
     """
 

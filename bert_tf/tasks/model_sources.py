@@ -5,7 +5,9 @@ A fine-tuning output directory holds `model.keras` (the best checkpoint), `vocab
 `tokenizer_config.json` (casing), `labels.json` and `task_config.json`.
 
 Example:
-    >>> backbone, tokenizer, vocab = load_backbone("bert_tiny", "vocab.txt")  # doctest: +SKIP
+    >>> backbone, tokenizer, vocab = load_backbone("bert_tiny", "vocab.txt")  # random weights
+    >>> backbone.config.num_layers, tokenizer.vocab_size, vocab.name
+    (2, 30522, 'vocab.txt')
     >>> model, tokenizer, task = load_finetuned("runs/mrpc")  # doctest: +SKIP
 """
 

@@ -7,9 +7,9 @@ predictions file is `{qas_id: text}` JSON as `bert-tf score` and the official sc
 v2.0 `null_odds.json` holds each question's null-score difference (the official `na_probs`).
 
 Example:
-    >>> task = SquadTask("squad-v2.0", max_seq_length=384, doc_stride=128)  # doctest: +SKIP
-    >>> task.main_metric  # doctest: +SKIP
-    'f1'
+    >>> task = SquadTask("squad-v2.0", max_seq_length=384, doc_stride=128)
+    >>> task.main_metric, task.version_2
+    ('f1', True)
 """
 
 from __future__ import annotations

@@ -6,8 +6,10 @@ entity-level precision/recall/F1 (seqeval, conlleval semantics); predictions are
 conlleval file (`word gold predicted`) that `bert-tf score --task conll` reads.
 
 Example:
-    >>> task = TaggingTask("conll", max_seq_length=128)  # doctest: +SKIP
-    >>> task.learn_labels(read_conll("train.txt")); task.labels[:2]  # doctest: +SKIP
+    >>> from pathlib import Path
+    >>> _ = Path("train.txt").write_text("Paris NNP I-NP B-LOC\\nis VBZ I-VP O\\n\\n")
+    >>> task = TaggingTask("conll", max_seq_length=128)
+    >>> task.learn_labels(task.read("train.txt")); task.labels
     ['O', 'B-LOC']
 """
 

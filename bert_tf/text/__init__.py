@@ -5,8 +5,10 @@ imported by data jobs without starting TensorFlow.
 
 Example:
     >>> from bert_tf.text import BertTokenizer, BertPreprocessor
-    >>> tokenizer = BertTokenizer("vocab.txt", lower_case=True)  # doctest: +SKIP
-    >>> preprocessor = BertPreprocessor(tokenizer, seq_length=128)  # doctest: +SKIP
+    >>> tokenizer = BertTokenizer("vocab.txt", lower_case=True)
+    >>> preprocessor = BertPreprocessor(tokenizer, seq_length=128)
+    >>> preprocessor(["Hello, world!"])["input_word_ids"].shape
+    TensorShape([1, 128])
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ a closed form, computed here per row with TensorFlow ops: with budget m,
 `waterfall` keeps the first segment whole as far as it fits and cuts the last one first.
 
 Example:
-    >>> keep_lengths(tf.constant([10]), tf.constant([3]), 8, "round_robin")
-    (<tf.Tensor: ... numpy=array([5])>, <tf.Tensor: ... numpy=array([3])>)
+    >>> keep_a, keep_b = keep_lengths(tf.constant([10, 2]), tf.constant([3, 9]), 8, "round_robin")
+    >>> keep_a.numpy().tolist(), keep_b.numpy().tolist()
+    ([5, 2], [3, 6])
 """
 
 from __future__ import annotations

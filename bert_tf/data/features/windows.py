@@ -3,13 +3,15 @@
 A long sequence is cut into windows of `window_size` tokens, each starting `stride` tokens after
 the previous one (BERT's `doc_stride`), the last one ending at the sequence's end. A token that
 falls in several windows is read from the one where it has the most context on both sides
-(google-research BERT's `_check_is_max_context`): score = min(left, right) + 0.01 * window size.
+(google-research BERT's `_check_is_max_context`): score = min(left, right) + 0.01 * window size;
+on a tie the earlier window wins (position 3 below has 3 tokens of context on one side in
+both of its windows).
 
 Example:
     >>> window_spans(10, window_size=4, stride=3)
     [(0, 4), (3, 7), (6, 10)]
     >>> best_window_per_position(window_spans(10, 4, 3), 10).tolist()
-    [0, 0, 0, 1, 1, 1, 2, 2, 2, 2]
+    [0, 0, 0, 0, 1, 1, 1, 2, 2, 2]
 """
 
 from __future__ import annotations

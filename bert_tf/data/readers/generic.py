@@ -5,8 +5,9 @@ CSV follows RFC 4180 quoting (a quoted field may hold commas, quotes and newline
 is one object. Missing or ill-typed fields raise `MalformedInputError` with file and line.
 
 Example:
-    >>> examples = read_text_examples("reviews.jsonl")  # doctest: +SKIP
-    >>> examples[0].text_a, examples[0].label  # doctest: +SKIP
+    >>> _ = Path("reviews.jsonl").write_text('{"text": "Great value.", "label": "positive"}\\n')
+    >>> examples = read_text_examples("reviews.jsonl")
+    >>> examples[0].text_a, examples[0].label
     ('Great value.', 'positive')
 """
 

@@ -7,7 +7,10 @@ source, label, original annotation, sentence). Columns are found by their header
 
 Example:
     >>> task = GLUE_TASKS["mrpc"]
-    >>> examples = task.reader("glue_data/MRPC/dev.tsv")  # doctest: +SKIP
+    >>> header = "Quality\\t#1 ID\\t#2 ID\\t#1 String\\t#2 String\\n"
+    >>> _ = Path("dev.tsv").write_text(header + "1\\t1\\t2\\tA cat sat.\\tThe cat sat.\\n")
+    >>> [(e.text_a, e.text_b, e.label) for e in task.reader("dev.tsv")]
+    [('A cat sat.', 'The cat sat.', '1')]
     >>> task.labels, task.metrics, task.is_regression
     (['0', '1'], ('accuracy', 'f1'), False)
 """

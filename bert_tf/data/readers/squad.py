@@ -5,9 +5,13 @@ The file is `{"version": ..., "data": [{"title", "paragraphs": [{"context", "qas
 `plausible_answers` are ignored; unanswerable questions get no answers.
 
 Example:
-    >>> examples = read_squad("dev-v2.0.json")  # doctest: +SKIP
-    >>> examples[0].answers[0].text  # doctest: +SKIP
-    'France'
+    >>> from pathlib import Path
+    >>> qa = {"id": "q1", "question": "Where?", "answers": [{"text": "France", "answer_start": 12}]}
+    >>> data = [{"title": "t", "paragraphs": [{"context": "Normandy is France.", "qas": [qa]}]}]
+    >>> _ = Path("dev.json").write_text(json.dumps({"version": "v1.1", "data": data}))
+    >>> examples = read_squad("dev.json")
+    >>> examples[0].answers[0].text, examples[0].answers[0].char_start
+    ('France', 12)
 """
 
 from __future__ import annotations
