@@ -35,10 +35,16 @@ EXTRAS = {
         "ruff>=0.6",
         "tokenizers>=0.15",
         "jax[cpu]==0.4.30",
+        # Executes notebooks/finetune.ipynb in the suite.
+        "nbclient>=0.10",
+        "nbformat>=5.9",
+        "ipykernel>=6.29",
     ],
-    # Benchmark peers measured in the same run (benchmarks/train_step.py on CPU).
+    # Benchmark peers measured in the same run (benchmarks/train_step.py on CPU), and the
+    # report's plots (benchmarks/report.py).
     "bench": [
         "keras-hub==0.25.1",
+        "matplotlib>=3.8",
     ],
 }
 
