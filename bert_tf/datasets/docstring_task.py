@@ -28,12 +28,16 @@ from bert_tf.datasets.offline_corpus import document_sentences
 DEFAULT_PACKAGES = ("numpy", "pandas", "sklearn", "nltk")
 
 
-def _package_sentences(root: Path) -> dict[str, list[str]]:
-    """split name -> sentences of that package's docstrings (6 to 60 words each)."""
+def _package_sentences(root: Path, with_test: bool) -> dict[str, list[str]]:
+    """split name -> sentences of that package's docstrings (6 to 60 words each).
+
+    A source file's split comes from a hash of its path: a fifth of the files are dev; with
+    `with_test` another fifth (taken from train) is the held-out test split.
+    """
     import ast
     import warnings
 
-    by_split: dict[str, list[str]] = {"train": [], "dev": []}
+    by_split: dict[str, list[str]] = {"train": [], "dev": [], "test": []}
     for path in sorted(root.rglob("*.py")):
         relative = str(path.relative_to(root.parent))
         if "/tests/" in relative or path.name.startswith("test"):
@@ -45,7 +49,7 @@ def _package_sentences(root: Path) -> dict[str, list[str]]:
         except (SyntaxError, UnicodeDecodeError, ValueError, OSError, RecursionError):
             continue
         digest = hashlib.sha256(relative.encode()).digest()[0]
-        split = "dev" if digest % 5 == 0 else "train"
+        split = {0: "dev", 1: "test" if with_test else "train"}.get(digest % 5, "train")
         for node in ast.walk(tree):
             if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
                 doc = ast.get_docstring(node, clean=True)
@@ -61,10 +65,13 @@ def make_docstring_task(
     train_per_class: int = 2000,
     dev_per_class: int = 300,
     seed: int = 0,
+    test_per_class: int = 0,
 ) -> dict:
-    """Write `train.csv` and `dev.csv` (columns `text,label`), balanced across packages.
+    """Write `train.csv` and `dev.csv` (columns `text,label`), balanced across packages, and
+    with `test_per_class` a held-out `test.csv` from source files in neither.
 
-    Returns {"train": path, "dev": path, "labels": [...], "counts": {split: {label: n}}}.
+    Returns {"train": path, "dev": path, ["test": path,] "labels": [...],
+    "counts": {split: {label: n}}}.
     """
     site_packages = Path(site.getsitepackages()[0])
     found: dict[str, dict[str, list[str]]] = {}
@@ -72,7 +79,7 @@ def make_docstring_task(
         root = site_packages / package
         if not root.is_dir():
             raise FileNotFoundError(f"package {package!r} is not installed under {site_packages}")
-        found[package] = _package_sentences(root)
+        found[package] = _package_sentences(root, with_test=test_per_class > 0)
 
     owners: dict[str, set[str]] = defaultdict(set)
     for package, splits in found.items():
@@ -84,7 +91,9 @@ def make_docstring_task(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     info: dict = {"labels": list(packages), "counts": {}}
-    for split, per_class in (("train", train_per_class), ("dev", dev_per_class)):
+    splits = [("train", train_per_class), ("dev", dev_per_class)]
+    splits += [("test", test_per_class)] if test_per_class > 0 else []
+    for split, per_class in splits:
         rows = []
         for package in packages:
             unique = sorted({s for s in found[package][split] if len(owners[s]) == 1})
