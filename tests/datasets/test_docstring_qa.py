@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from bert_tf.data.readers import read_squad
 from bert_tf.datasets.docstring_qa import ENTRIES_PER_CONTEXT, make_docstring_qa
@@ -21,6 +22,6 @@ def test_questions_answer_from_their_context_and_splits_share_no_module(tmp_path
             assert example.context[answer.char_start :].startswith(answer.text)
             assert example.context[: answer.char_start].endswith(f"{name}: ")
             assert example.context.count(": ") >= ENTRIES_PER_CONTEXT - 1  # distractors too
-        data = json.loads(open(info[split], encoding="utf-8").read())["data"]
+        data = json.loads(Path(info[split]).read_text(encoding="utf-8"))["data"]
         titles[split] = {article["title"] for article in data}
     assert not titles["train"] & titles["dev"]
