@@ -29,6 +29,9 @@ COMMANDS = {
     "evaluate": "evaluate",
     "score": "score",
     "extract-features": "extract_features",
+    "pipeline": "pipeline",
+    "serve": "serve",
+    "predict": "predict",
 }
 
 

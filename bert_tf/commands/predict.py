@@ -1,0 +1,85 @@
+"""`bert-tf predict`: ask a served model (TF Serving or `bert-tf serve`), JSON lines out.
+
+Texts come from the command line (`TEXT [TEXT_PAIR]`; for QA models, QUESTION CONTEXT) or
+from --input FILE, one row per line with a tab between the columns of pair and QA models.
+Each answer is one JSON line in input order, typed by the model's task (label and
+probabilities, score, answer span, entities, or embeddings). `--signature serve_examples`
+sends the same rows as serialized tf.Examples (what TFMA and InfraValidator call).
+
+Example:
+    $ bert-tf predict --target localhost:8500 --model bert "a fine, moving film"
+    {"label": "positive", "label_id": 1, "probabilities": {"negative": 0.08, "positive": 0.92}}
+    $ bert-tf predict --target localhost:8501 --rest --model bert --input reviews.txt
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+HELP = "send texts to a served model over gRPC or REST and print JSON lines"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = __doc__.split("\n\nExample:")[0]
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    add = parser.add_argument
+    add("--target", required=True, help="HOST:PORT of the gRPC (or, with --rest, REST) port")
+    add("--model", required=True, help="model name as the server knows it")
+    add("--version", type=int, help="a version number (default: the newest the server has)")
+    add(
+        "--signature",
+        default="serving_default",
+        choices=["serving_default", "serve_examples"],
+        help="signature that takes the rows (default serving_default)",
+    )
+    add("--rest", action="store_true", help="use the REST API instead of gRPC")
+    add("--input", help="file of rows (tab between columns); '-' reads stdin")
+    add("--batch-size", type=int, default=32, help="rows per request (default 32)")
+    add("--timeout", type=float, default=30.0, help="deadline per request in seconds")
+    add("texts", nargs="*", metavar="TEXT", help="TEXT [TEXT_PAIR] (or QUESTION CONTEXT)")
+
+
+def _rows(args: argparse.Namespace) -> list[list[str]]:
+    if args.input and args.texts:
+        raise ValueError("give TEXT arguments or --input, not both")
+    if not args.input:
+        if not args.texts:
+            raise ValueError("give TEXT [TEXT_PAIR] or --input FILE")
+        if len(args.texts) > 2:
+            raise ValueError(f"at most two texts (TEXT TEXT_PAIR), got {len(args.texts)}")
+        return [list(args.texts)]
+    if args.input == "-":
+        lines = sys.stdin.read().splitlines()
+    else:
+        with open(args.input, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    return [line.split("\t") for line in lines if line.strip()]
+
+
+def run(args: argparse.Namespace) -> int:
+    from bert_tf.serving.bert_serving_client import BertServingClient
+    from bert_tf.serving.serving_error import ServingError
+
+    rows = _rows(args)
+    width = {len(row) for row in rows}
+    if len(width) != 1:
+        raise ValueError(f"every row needs the same number of tab-separated columns: {width}")
+    client = BertServingClient(
+        args.target,
+        args.model,
+        rest=args.rest,
+        version=args.version,
+        timeout=args.timeout,
+        batch_size=args.batch_size,
+    )
+    try:
+        for result in client.predict(*zip(*rows), signature=args.signature):
+            print(json.dumps(result.to_json()))
+        return 0
+    except ServingError as error:
+        print(f"bert-tf predict: {error.code}: {error.message}", file=sys.stderr)
+        return 1
+    finally:
+        client.close()

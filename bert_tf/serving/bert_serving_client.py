@@ -1,0 +1,173 @@
+"""`BertServingClient`: raw text in, typed task answers out, from TF Serving or the local server.
+
+It reads the model's contract over the wire (the `contract` signature) to learn the task,
+the `serving_default` input names and the label names; splits many texts into requests of
+`batch_size` rows; gives every call a deadline; and retries with exponential backoff only on
+UNAVAILABLE (a server starting, restarting or shedding load), never on a bad request.
+
+Example:
+    >>> client = BertServingClient("localhost:8500", model="bert")  # doctest: +SKIP
+    >>> client.predict(["a fine film"])  # doctest: +SKIP
+    [ClassificationResult(label='pos', label_id=1, probabilities={'neg': 0.1, 'pos': 0.9})]
+    >>> BertServingClient("localhost:8501", model="bert", rest=True).status()  # doctest: +SKIP
+    [{'version': '1', 'state': 'AVAILABLE', 'status': {'error_code': 'OK', ...}}]
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from bert_tf.serving.results import parse_results
+from bert_tf.serving.serving_error import ServingError
+
+LOG = logging.getLogger(__name__)
+
+
+class BertServingClient:
+    """A client for one served model over gRPC (default, `HOST:PORT`) or REST (`rest=True`)."""
+
+    def __init__(
+        self,
+        target: str,
+        model: str = "bert",
+        *,
+        rest: bool = False,
+        version: int | None = None,
+        timeout: float = 10.0,
+        retries: int = 3,
+        backoff: float = 0.1,
+        batch_size: int = 32,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        rest = rest or target.startswith("http://")
+        if rest:
+            from bert_tf.serving.rest_transport import RestTransport
+
+            self.transport: Any = RestTransport(target)
+        else:
+            from bert_tf.serving.grpc_transport import GrpcTransport
+
+            self.transport = GrpcTransport(target)
+        self.target, self.model, self.version = target, model, version
+        self.timeout, self.retries, self.backoff = timeout, retries, backoff
+        self.batch_size = batch_size
+        self.last_version: int | None = None  # the version that answered (gRPC only)
+        self._contract: dict[str, Any] | None = None
+
+    def _retry(self, call: Any, *args: Any) -> Any:
+        for attempt in range(self.retries + 1):
+            try:
+                return call(*args, timeout=self.timeout)
+            except ServingError as error:
+                if error.code != "UNAVAILABLE" or attempt == self.retries:
+                    raise
+                delay = self.backoff * 2**attempt * (0.5 + random.random())
+                LOG.info("%s unavailable (%s); retrying in %.2f s", self.target, error, delay)
+                time.sleep(delay)
+
+    def predict_raw(
+        self, inputs: dict[str, Any], signature: str = "serving_default"
+    ) -> dict[str, np.ndarray]:
+        """One Predict call with the given input tensors; returns the output arrays."""
+        arrays = {key: _array(value) for key, value in inputs.items()}
+        version, outputs = self._retry(
+            self.transport.predict, self.model, self.version, signature, arrays
+        )
+        self.last_version = version
+        return outputs
+
+    def contract(self) -> dict[str, Any]:
+        """The model's bert_tf contract JSON (task, inputs, label names, seq_length, ...)."""
+        if self._contract is None:
+            outputs = self.predict_raw({}, signature="contract")
+            value = outputs["contract"]
+            self._contract = json.loads(value.item() if isinstance(value, np.ndarray) else value)
+        return self._contract
+
+    def predict(self, *columns: Sequence[str], signature: str = "serving_default") -> list[Any]:
+        """Typed results for many rows: `predict(texts)`, `predict(texts, text_pairs)`,
+        or for QA `predict(questions, contexts)`; columns follow the contract's inputs.
+        `signature="serve_examples"` sends each row as a serialized tf.Example instead."""
+        if signature not in ("serving_default", "serve_examples"):
+            raise ValueError(
+                f"predict() sends text to serving_default or serve_examples, not {signature!r}; "
+                "use predict_raw() for other signatures"
+            )
+        contract = self.contract()
+        names = contract["inputs"]
+        if len(columns) != len(names):
+            raise ValueError(
+                f"model {self.model!r} takes {len(names)} column(s) {names}, got {len(columns)}"
+            )
+        lengths = {len(column) for column in columns}
+        if len(lengths) != 1:
+            raise ValueError(f"columns have different lengths: {[len(c) for c in columns]}")
+        results: list[Any] = []
+        total = lengths.pop()
+        for start in range(0, total, self.batch_size):
+            chunk = {
+                name: [_text(v) for v in column[start : start + self.batch_size]]
+                for name, column in zip(names, columns)
+            }
+            if signature == "serve_examples":
+                chunk = {"examples": _examples(chunk)}
+            outputs = self.predict_raw(chunk, signature)
+            results += parse_results(contract["task"], outputs, contract.get("label_names", []))
+        return results
+
+    def metadata(self) -> dict[str, Any]:
+        """GetModelMetadata: `{"model_spec": ..., "metadata": {"signature_def": ...}}`."""
+        return self._retry(self.transport.metadata, self.model, self.version)
+
+    def status(self) -> list[dict[str, Any]]:
+        """GetModelStatus rows: `{"version", "state", "status": {"error_code", ...}}`."""
+        return self._retry(self.transport.status, self.model, self.version)
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def __enter__(self) -> BertServingClient:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _text(value: str | bytes) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"texts must be str or bytes, got {type(value).__name__}")
+    return value.encode("utf-8")
+
+
+def _examples(columns: dict[str, list[bytes]]) -> list[bytes]:
+    """Serialized tf.Examples with one bytes feature per column, named as the inputs."""
+    from tensorflow.core.example import example_pb2
+
+    rows = []
+    for values in zip(*columns.values()):
+        example = example_pb2.Example()
+        for name, value in zip(columns, values):
+            example.features.feature[name].bytes_list.value.append(value)
+        rows.append(example.SerializeToString())
+    return rows
+
+
+def _array(value: Any) -> np.ndarray:
+    if isinstance(value, np.ndarray):
+        return value
+    array = np.asarray(value)
+    if array.dtype.kind in "SUO" or (isinstance(value, list) and not value):
+        converted = np.empty(array.shape, object)
+        converted[...] = [_text(v) for v in value] if array.ndim == 1 else value
+        return converted
+    return array

@@ -1,0 +1,162 @@
+"""BertServingClient and `bert-tf predict` over real gRPC and HTTP against `bert-tf serve`.
+
+One server subprocess for the module, started as a user starts it: a model config file with
+two models, dynamic batching from the shipped serving/config/batching.config.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import LABELS, REPO, ServerProcess, write_model
+
+TEXTS = ["one two three four five", "hi", "a b c", "the quick brown fox jumps"]
+
+
+@pytest.fixture(scope="module")
+def server(model_base, tmp_path_factory):
+    root = tmp_path_factory.mktemp("server")
+    write_model(root / "pair" / "1", pair=True)
+    config = root / "models.config"
+    config.write_text(
+        f'model_config_list {{ config {{ name: "clf" base_path: "{model_base}" '
+        'model_platform: "tensorflow" } '
+        f'config {{ name: "pair" base_path: "{root / "pair"}" model_platform: "tensorflow" }} }}'
+    )
+    process = ServerProcess(
+        [
+            "--model-config-file",
+            str(config),
+            "--enable-batching",
+            "--batching-parameters-file",
+            str(REPO / "serving/config/batching.config"),
+        ],
+        root / "server.log",
+    )
+    try:
+        process.wait_ready("clf")
+        process.wait_ready("pair")
+        yield process
+    finally:
+        process.stop()
+
+
+def expected_label(text: str) -> str:
+    return LABELS[int(len(text.split()) > 3)]
+
+
+@pytest.mark.parametrize("rest", [False, True], ids=["grpc", "rest"])
+def test_predict_returns_typed_results(server, rest):
+    from bert_tf.serving import BertServingClient
+    from bert_tf.serving.results import ClassificationResult
+
+    target = server.rest_target if rest else server.target
+    with BertServingClient(target, "clf", rest=rest) as client:
+        assert client.contract()["task"] == "classification"
+        results = client.predict(TEXTS)
+        assert client.last_version == (None if rest else 1)
+    assert all(isinstance(r, ClassificationResult) for r in results)
+    assert [r.label for r in results] == [expected_label(t) for t in TEXTS]
+    words = len(TEXTS[0].split())
+    assert results[0].probabilities["long"] == pytest.approx(1 / (1 + np.exp(3 - words)), 1e-6)
+    assert sum(results[1].probabilities.values()) == pytest.approx(1.0, 1e-6)
+
+
+def test_grpc_and_rest_agree_and_many_texts_are_split_into_requests(server):
+    from bert_tf.serving import BertServingClient
+
+    texts = [" ".join(["w"] * (i % 7)) or "x" for i in range(70)]
+    calls = []
+    grpc_client = BertServingClient(server.target, "clf", batch_size=32)
+    send = grpc_client.transport.predict
+    grpc_client.contract()
+    grpc_client.transport.predict = lambda *a, **k: calls.append(len(a[3]["text"])) or send(*a, **k)
+    served = grpc_client.predict(texts)
+    assert calls == [32, 32, 6]
+    rest = BertServingClient(server.rest_target, "clf", rest=True, batch_size=16).predict(texts)
+    assert [r.label for r in served] == [expected_label(t) for t in texts]
+    probabilities = [[r.probabilities[n] for n in LABELS] for r in served]
+    np.testing.assert_allclose(probabilities, [[r.probabilities[n] for n in LABELS] for r in rest])
+
+
+def test_pair_model_and_serve_examples(server):
+    from bert_tf.serving import BertServingClient
+
+    client = BertServingClient(server.target, "pair")
+    assert client.contract()["inputs"] == ["text", "text_pair"]
+    default = client.predict(["a b", "c"], ["d", "e f g h"])
+    examples = client.predict(["a b", "c"], ["d", "e f g h"], signature="serve_examples")
+    assert [r.label for r in default] == ["short", "long"]
+    assert default == examples
+    with pytest.raises(ValueError, match=r"takes 2 column\(s\)"):
+        client.predict(["only one column"])
+
+
+@pytest.mark.parametrize("rest", [False, True], ids=["grpc", "rest"])
+def test_metadata_and_status(server, rest):
+    from bert_tf.serving import BertServingClient
+
+    client = BertServingClient(server.rest_target if rest else server.target, "clf", rest=rest)
+    signatures = client.metadata()["metadata"]["signature_def"]["signatureDef"]
+    assert set(signatures) == {"serving_default", "serve_tokens", "serve_examples", "contract"}
+    assert signatures["serving_default"]["inputs"]["text"]["dtype"] == "DT_STRING"
+    assert client.status() == [
+        {"version": "1", "state": "AVAILABLE", "status": {"error_code": "OK", "error_message": ""}}
+    ]
+
+
+def test_rest_instances_format_as_tf_serving_documents_it(server):
+    import http.client
+
+    connection = http.client.HTTPConnection(server.rest_target)
+    body = json.dumps({"instances": ["a b c d e", {"b64": "aGk="}]})
+    connection.request("POST", "/v1/models/clf/versions/1:predict", body)
+    answer = json.loads(connection.getresponse().read())
+    assert [row["label"] for row in answer["predictions"]] == ["long", "short"]
+    assert set(answer["predictions"][0]) == {"probabilities", "label", "label_id"}
+
+
+def test_retries_only_unavailable_with_backoff(server):
+    from conftest import free_port
+
+    from bert_tf.serving import BertServingClient, ServingError
+
+    nobody = BertServingClient(f"127.0.0.1:{free_port()}", "clf", retries=2, backoff=0.01)
+    calls = []
+    send = nobody.transport.status
+    nobody.transport.status = lambda *a, **k: calls.append(1) or send(*a, **k)
+    with pytest.raises(ServingError) as error:
+        nobody.status()
+    assert error.value.code == "UNAVAILABLE" and len(calls) == 3
+
+    client = BertServingClient(server.target, "clf", retries=3)
+    calls.clear()
+    send_predict = client.transport.predict
+    client.transport.predict = lambda *a, **k: calls.append(1) or send_predict(*a, **k)
+    with pytest.raises(ServingError) as error:
+        client.predict_raw({"txt": ["misspelt input"]})
+    assert error.value.code == "INVALID_ARGUMENT" and len(calls) == 1
+
+
+def test_predict_cli_prints_json_lines(server, tmp_path):
+    rows = tmp_path / "rows.txt"
+    rows.write_text("a b c d e\nhi\n\nx y\n")
+
+    def predict(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "bert_tf.cli", "predict", *args]
+        return subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+
+    many = predict("--target", server.target, "--model", "clf", "--input", str(rows))
+    assert many.returncode == 0, many.stderr
+    lines = [json.loads(line) for line in many.stdout.splitlines()]
+    assert [line["label"] for line in lines] == ["long", "short", "short"]
+    pair = predict("--target", server.rest_target, "--rest", "--model", "pair", "a", "b c d")
+    assert pair.returncode == 0, pair.stderr
+    assert json.loads(pair.stdout)["label"] == "long"
+    missing = predict("--target", server.target, "--model", "nope", "text")
+    assert missing.returncode == 1
+    assert "NOT_FOUND" in missing.stderr and "'nope' is not served" in missing.stderr
