@@ -1,12 +1,23 @@
-"""Shared plumbing of the task models: backbone inputs and (de)serialization."""
+"""Shared plumbing of the task models: backbone inputs, BERT's optimizer defaults, serialization.
+
+`compile()` without an optimizer gets BERT's recipe from `bert_tf.models.optimization` (AdamW
+beta 0.9/0.999, epsilon 1e-6, weight decay 0.01 except LayerNorm and biases, global-norm
+clipping 1.0, linear warm-up then linear decay to 0). The run length comes from
+`compile(num_train_steps=...)` or, when not given, from the first `fit` (epochs x batches).
+"""
 
 from __future__ import annotations
 
+import math
+import warnings
 from typing import Any
 
 import keras
 
 from bert_tf.models.bert_backbone import INPUT_NAMES, BertBackbone
+from bert_tf.models.optimization import create_optimizer, schedule_of
+
+FINETUNE_RECIPE = {"learning_rate": 5e-5, "optimizer": "adamw"}  # Devlin et al. fine-tuning
 
 
 def backbone_inputs() -> dict[str, Any]:
@@ -20,9 +31,33 @@ def check_backbone(backbone: Any) -> BertBackbone:
     return backbone
 
 
-def default_optimizer() -> keras.optimizers.Optimizer:
-    """Fine-tuning default: AdamW, learning rate 5e-5, weight decay 0.01 (Devlin et al.)."""
-    return keras.optimizers.AdamW(learning_rate=5e-5, weight_decay=0.01)
+def default_optimizer(**recipe: Any) -> keras.optimizers.Optimizer:
+    """BERT's optimizer (`create_optimizer`); fine-tuning defaults: AdamW, peak rate 5e-5.
+
+    The run length is left open unless `num_train_steps` is given; `BertTask.compile` and
+    `BertTask.fit` fill it in. `recipe` overrides any `create_optimizer` argument.
+    """
+    recipe = {**FINETUNE_RECIPE, **recipe}
+    optimizer = create_optimizer(**recipe)
+    optimizer._bert_recipe = recipe  # lets compile() rebuild it with a run length
+    return optimizer
+
+
+def batches_per_epoch(x: Any, batch_size: int | None, fit_kwargs: dict[str, Any]) -> int | None:
+    """Batches one `fit` epoch takes from `x` (None when it cannot be known in advance)."""
+    if fit_kwargs.get("steps_per_epoch"):
+        return int(fit_kwargs["steps_per_epoch"])
+    if hasattr(x, "cardinality"):  # tf.data.Dataset: -1 infinite, -2 unknown
+        count = int(x.cardinality())
+        return count if count > 0 else None
+    if hasattr(x, "num_batches"):  # keras.utils.PyDataset
+        return x.num_batches or None
+    leaves = [leaf for leaf in keras.tree.flatten(x) if hasattr(leaf, "shape")]
+    if not leaves or not leaves[0].shape:
+        return None
+    samples = int(leaves[0].shape[0])
+    samples = int(math.floor(samples * (1.0 - float(fit_kwargs.get("validation_split") or 0))))
+    return max(math.ceil(samples / (batch_size or 32)), 1)
 
 
 class BertTask(keras.Model):
@@ -34,6 +69,78 @@ class BertTask(keras.Model):
 
     def _task_config(self) -> dict[str, Any]:
         return {}
+
+    def compile(
+        self,
+        optimizer: Any = "auto",
+        *,
+        num_train_steps: int | None = None,
+        num_warmup_steps: int | None = None,
+        warmup_ratio: float | None = None,
+        learning_rate: float | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`keras.Model.compile`; "auto" (the default) is BERT's optimizer recipe.
+
+        Args:
+            optimizer: "auto" (`default_optimizer`) or any Keras optimizer.
+            num_train_steps: optimizer updates of the whole run, for the warm-up/decay
+                schedule (None: taken from the first `fit`, epochs x batches per epoch).
+            num_warmup_steps: warm-up updates (None: `warmup_ratio` of the run).
+            warmup_ratio: warm-up as a fraction of the run (default 0.1).
+            learning_rate: the peak rate of the default optimizer (default 5e-5).
+            **kwargs: passed to `keras.Model.compile` (loss, metrics, ...).
+        """
+        if isinstance(optimizer, str) and optimizer == "auto":
+            optimizer = default_optimizer()
+        overrides = {
+            key: value
+            for key, value in (
+                ("num_train_steps", num_train_steps),
+                ("num_warmup_steps", num_warmup_steps),
+                ("warmup_ratio", warmup_ratio),
+                ("learning_rate", learning_rate),
+            )
+            if value is not None
+        }
+        recipe = getattr(optimizer, "_bert_recipe", None)
+        if overrides and recipe is not None:
+            optimizer = default_optimizer(**{**recipe, **overrides})
+        elif overrides:
+            schedule = schedule_of(optimizer)
+            if set(overrides) != {"num_train_steps"} or schedule is None or not schedule.is_open:
+                raise ValueError(
+                    f"{', '.join(sorted(overrides))} configure the default optimizer; this "
+                    f"{type(optimizer).__name__} brings its own learning rate"
+                )
+            schedule.set_num_train_steps(num_train_steps)
+        super().compile(optimizer=optimizer, **kwargs)
+
+    def fit(
+        self,
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        epochs: int = 1,
+        **kwargs: Any,
+    ) -> Any:
+        """`keras.Model.fit`; an open warm-up/decay schedule (see `compile`) is first set to
+        this call's epochs x batches per epoch (later calls continue that schedule)."""
+        schedule = schedule_of(self.optimizer) if self.optimizer is not None else None
+        if schedule is not None and schedule.is_open:
+            batches = batches_per_epoch(x, batch_size, kwargs)
+            if batches is None:
+                warnings.warn(
+                    "fit() cannot tell how many batches an epoch has, so the learning rate "
+                    "stays at its peak; pass steps_per_epoch, or num_train_steps to compile()",
+                    stacklevel=2,
+                )
+            else:
+                epochs_left = max(epochs - int(kwargs.get("initial_epoch") or 0), 1)
+                accumulate = getattr(self.optimizer, "gradient_accumulation_steps", None) or 1
+                schedule.set_num_train_steps(max(epochs_left * batches // accumulate, 1))
+                self.train_function = None  # trace again with the schedule's new constants
+        return super().fit(x, y, batch_size=batch_size, epochs=epochs, **kwargs)
 
     def get_config(self) -> dict[str, Any]:
         return {

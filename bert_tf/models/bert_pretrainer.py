@@ -9,7 +9,7 @@ from keras import ops
 
 from bert_tf.layers import MaskedLMHead, NextSentenceHead
 from bert_tf.models._losses import sparse_softmax_cross_entropy
-from bert_tf.models._task import BertTask, backbone_inputs, check_backbone
+from bert_tf.models._task import BertTask, backbone_inputs, check_backbone, default_optimizer
 from bert_tf.models.bert_backbone import INPUT_NAMES, BertBackbone
 
 
@@ -32,7 +32,7 @@ class BertPretrainer(BertTask):
 
     Example:
         >>> pretrainer = BertPretrainer(BertBackbone.from_preset("bert_tiny", vocab_size=100))
-        >>> pretrainer.compile(keras.optimizers.AdamW(1e-4))
+        >>> pretrainer.compile()  # BERT's AdamW recipe; or "lamb", or any Keras optimizer
         >>> # pretrainer.fit(dataset) with (x, y) as described above
     """
 
@@ -70,12 +70,22 @@ class BertPretrainer(BertTask):
         self.nsp_accuracy = keras.metrics.SparseCategoricalAccuracy(name="nsp_accuracy")
 
     def compile(self, optimizer: Any = "adamw", loss: Any = None, metrics: Any = None, **kwargs):
-        """Like `keras.Model.compile`; the losses and metrics are built in."""
+        """Like `keras.Model.compile`; the losses and metrics are built in.
+
+        `optimizer` "adamw" (default) or "lamb" is BERT's pre-training recipe from
+        `bert_tf.models.optimization` (peak rate 1e-4, warm-up then linear decay, weight
+        decay 0.01 except LayerNorm/bias, clipping 1.0); `num_train_steps`, `warmup_ratio`,
+        `num_warmup_steps` and `learning_rate` work as in `BertTask.compile`. Any Keras
+        optimizer object is used as given.
+        """
         if loss is not None or metrics is not None:
             raise ValueError(
                 "BertPretrainer computes its own MLM + NSP loss and metrics; "
                 "call compile() without loss= and metrics="
             )
+        if isinstance(optimizer, str) and optimizer.lower() in ("adamw", "lamb", "auto"):
+            name = "adamw" if optimizer.lower() == "auto" else optimizer.lower()
+            optimizer = default_optimizer(learning_rate=1e-4, optimizer=name)
         super().compile(optimizer=optimizer, **kwargs)
 
     @staticmethod

@@ -1,4 +1,8 @@
-"""`create_optimizer`: BERT's AdamW (or LAMB) with warm-up/decay, clipping and accumulation.
+"""BERT's optimizer factory for training code: `bert_tf.models.optimization` is its one source.
+
+The recipe (AdamW or LAMB, warm-up + linear decay, LayerNorm/bias excluded from weight decay,
+global-norm clipping, gradient accumulation) lives beside the models because their `compile()`
+defaults build it too and `bert_tf.models` imports keras only.
 
 Example:
     >>> optimizer = create_optimizer(1e-4, num_train_steps=1000, num_warmup_steps=100)
@@ -6,93 +10,6 @@ Example:
     ('AdamW', 1.0)
 """
 
-from __future__ import annotations
+from bert_tf.models.optimization import NO_DECAY_NAMES, OPTIMIZERS, create_optimizer, schedule_of
 
-from collections.abc import Sequence
-
-import keras
-
-from bert_tf.training.schedules import WarmupLinearDecay
-
-# Variables kept out of weight decay, as in BERT: LayerNorm scale/offset ("gamma"/"beta") and
-# every bias (including the MLM output bias). Regular expressions searched in the variable's
-# name: the Keras name ("gamma") on JAX/torch, the tf.Variable name on TensorFlow
-# ("encoder_layer_0/output_layer_norm/gamma:0", ".../gamma/replica_1:0" under a strategy).
-NO_DECAY_NAMES = (r"(^|/)(gamma|beta|bias)($|:|/replica_)",)
-
-OPTIMIZERS = ("adamw", "lamb")
-
-
-def create_optimizer(
-    learning_rate: float,
-    num_train_steps: int,
-    num_warmup_steps: int,
-    weight_decay: float = 0.01,
-    optimizer: str = "adamw",
-    clipnorm: float | None = 1.0,
-    gradient_accumulation_steps: int = 1,
-    beta_1: float = 0.9,
-    beta_2: float = 0.999,
-    epsilon: float = 1e-6,
-    end_learning_rate: float = 0.0,
-    exclude_from_weight_decay: Sequence[str] = NO_DECAY_NAMES,
-) -> keras.optimizers.Optimizer:
-    """The optimizer of BERT pre-training / fine-tuning on Keras 3.
-
-    The learning rate follows `WarmupLinearDecay`; steps are optimizer updates, so with
-    gradient accumulation one step is `gradient_accumulation_steps` batches (Keras divides
-    `optimizer.iterations` accordingly, and so does the schedule). Weight decay is decoupled
-    (`var -= lr * wd * var`, as in BERT's AdamWeightDecay) and skips variables whose name
-    matches one of `exclude_from_weight_decay`. With "lamb", Keras' LAMB applies its
-    layer-wise trust ratio to every variable (the reference LAMB also skips LayerNorm/bias there).
-
-    Args:
-        learning_rate: peak learning rate (after warm-up).
-        num_train_steps: optimizer steps of the run; the rate decays to `end_learning_rate`.
-        num_warmup_steps: steps of linear warm-up.
-        weight_decay: decoupled weight-decay rate (0 or None: none).
-        optimizer: "adamw" or "lamb".
-        clipnorm: clip gradients to this global norm (None or 0: no clipping).
-        gradient_accumulation_steps: average the gradients of this many batches per update.
-        beta_1, beta_2, epsilon: Adam/LAMB moment settings (BERT: 0.9, 0.999, 1e-6).
-        end_learning_rate: the rate at `num_train_steps`.
-        exclude_from_weight_decay: regular expressions on variable names excluded from decay.
-
-    Example:
-        >>> opt = create_optimizer(1e-3, 100, 10, optimizer="lamb", gradient_accumulation_steps=4)
-        >>> type(opt).__name__, opt.gradient_accumulation_steps
-        ('Lamb', 4)
-    """
-    name = optimizer.lower()
-    if name not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
-    if gradient_accumulation_steps < 1:
-        raise ValueError(
-            f"gradient_accumulation_steps must be >= 1, got {gradient_accumulation_steps}"
-        )
-    schedule = WarmupLinearDecay(
-        learning_rate,
-        num_train_steps=num_train_steps,
-        num_warmup_steps=num_warmup_steps,
-        end_learning_rate=end_learning_rate,
-        batches_per_step=gradient_accumulation_steps,
-    )
-    kwargs = dict(
-        learning_rate=schedule,
-        beta_1=beta_1,
-        beta_2=beta_2,
-        epsilon=epsilon,
-        weight_decay=weight_decay or None,
-        global_clipnorm=clipnorm or None,
-        gradient_accumulation_steps=(
-            gradient_accumulation_steps if gradient_accumulation_steps > 1 else None
-        ),
-    )
-    if name == "adamw":
-        kwargs["weight_decay"] = weight_decay or 0.0  # Keras' AdamW requires a float
-        result = keras.optimizers.AdamW(**kwargs)
-    else:
-        result = keras.optimizers.Lamb(**kwargs)
-    if weight_decay and exclude_from_weight_decay:
-        result.exclude_from_weight_decay(var_names=list(exclude_from_weight_decay))
-    return result
+__all__ = ["NO_DECAY_NAMES", "OPTIMIZERS", "create_optimizer", "schedule_of"]
