@@ -15,6 +15,9 @@ import dataclasses
 import json
 from typing import Any
 
+# Mirrors bert_tf.layers._utils.ACTIVATIONS (config.py stays free of Keras imports).
+HIDDEN_ACTS = ("gelu", "gelu_approximate", "gelu_new", "gelu_pytorch_tanh", "relu", "silu")
+
 
 @dataclasses.dataclass(frozen=True)
 class BertConfig:
@@ -25,7 +28,10 @@ class BertConfig:
     num_layers: int = 12  # L: number of Transformer encoder blocks
     num_heads: int = 12  # A: attention heads per block; must divide hidden_size
     intermediate_size: int = 3072  # width of the feed-forward inner layer (4H in the paper)
-    hidden_act: str = "gelu"  # "gelu" = exact erf GELU as in BERT; "gelu_approximate" = tanh form
+    # feed-forward activation: "gelu" = exact erf GELU (HF's "gelu"); "gelu_approximate",
+    # "gelu_new" or "gelu_pytorch_tanh" = the tanh approximation (google-research's modeling.py
+    # and keras-hub compute this one); "relu"; "silu" (x * sigmoid(x))
+    hidden_act: str = "gelu"
     dropout: float = 0.1  # dropout on embeddings, attention output and feed-forward output
     attention_dropout: float = 0.1  # dropout on the attention probabilities
     max_position_embeddings: int = 512  # longest sequence the learned positions cover
@@ -41,9 +47,9 @@ class BertConfig:
         for name in ("vocab_size", "hidden_size", "num_layers", "num_heads", "intermediate_size"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
-        if self.hidden_act not in ("gelu", "gelu_approximate", "relu"):
+        if self.hidden_act not in HIDDEN_ACTS:
             raise ValueError(
-                f"hidden_act must be gelu, gelu_approximate or relu, got {self.hidden_act!r}"
+                f"hidden_act must be one of {', '.join(HIDDEN_ACTS)}, got {self.hidden_act!r}"
             )
 
     @property

@@ -6,6 +6,10 @@ Variable names as the original code wrote them: ``bert/embeddings/word_embedding
 ``cls/seq_relationship/output_weights`` ([2, H]) and ``cls/seq_relationship/output_bias``.
 Optimizer slots (``*/adam_m``, ``*/adam_v``) and ``global_step`` are skipped.
 
+Activation: google-research's modeling.py computes ``gelu`` as the tanh approximation
+``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``, so its ``"hidden_act": "gelu"`` is read
+as ``hidden_act="gelu_approximate"`` (an HF export writes it as ``gelu_new``).
+
 Example:
     >>> loaded = load_google_checkpoint(  # doctest: +SKIP
     ...     "uncased_L-12_H-768_A-12/bert_model.ckpt", "uncased_L-12_H-768_A-12/bert_config.json")
@@ -69,7 +73,7 @@ def load_google_checkpoint(
     """
     import tensorflow as tf
 
-    config = read_config_json(bert_config_json)
+    config = read_config_json(bert_config_json, flavor="google")  # gelu = the tanh form
     prefix = str(ckpt_prefix)
     if Path(prefix).is_dir():
         latest = tf.train.latest_checkpoint(prefix)
@@ -105,4 +109,5 @@ def load_google_checkpoint(
         lower_case=lower_case,
         source=prefix,
         skipped=skipped,
+        architecture="BertForPreTraining" if has_heads else "BertModel",
     )

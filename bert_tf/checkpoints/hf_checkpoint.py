@@ -1,39 +1,43 @@
-"""Load and save BERT checkpoints in the HF transformers format (config.json + model.safetensors).
+"""Load BERT checkpoints in the HF transformers format (config.json + weights [+ vocab.txt]).
 
-Reads `BertModel` files (``embeddings.word_embeddings.weight``, ``encoder.layer.0...``,
-``pooler.dense.weight``) and `BertForPreTraining` files (the same under ``bert.`` plus
-``cls.predictions.*`` / ``cls.seq_relationship.*``); old files' ``LayerNorm.gamma/beta`` are
-read as ``LayerNorm.weight/bias``.
+Every layout HF writes for BERT loads: `BertModel` (with or without the pooler) and the
+``BertFor*`` classes (pre-training, masked LM, next sentence, sequence / token
+classification, question answering), with or without the ``bert.`` prefix, from
+``model.safetensors`` or ``pytorch_model.bin`` (read without torch), sharded or not. Weights
+the layout lacks (the pooler of `BertForMaskedLM`) are freshly initialised and named in a
+`CheckpointWarning`; a task head goes into its bert_tf model through
+`LoadedCheckpoint.task_model`. ``strict=True`` accepts only files that fill the returned
+model exactly (a backbone file, or a `BertForPreTraining` file for its pre-trainer).
 
 Example:
     >>> loaded = load_hf_checkpoint("all-MiniLM-L6-v2/")  # doctest: +SKIP
     >>> loaded.backbone(inputs)["pooled_output"]  # doctest: +SKIP
-    >>> save_hf_checkpoint(loaded.model, "out/", tokenizer=loaded.tokenizer)  # doctest: +SKIP
+    >>> classifier = load_hf_checkpoint("bert-sst2/").task_model()  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import json
-import re
+import warnings
 from pathlib import Path
-from typing import Any
 
-import ml_dtypes  # noqa: F401  (registers bfloat16 with numpy, so BF16 safetensors load)
-import numpy as np
-from safetensors.numpy import load_file, save_file
-
-from bert_tf.checkpoints.checkpoint_error import CheckpointError
-from bert_tf.checkpoints.config_json import config_to_hf_dict, read_config_json
+from bert_tf.checkpoints.checkpoint_warning import CheckpointWarning
+from bert_tf.checkpoints.config_json import config_from_json_dict, read_json_object
+from bert_tf.checkpoints.hf_export import (
+    CONFIG_FILE,
+    TOKENIZER_CONFIG_FILE,
+    VOCAB_FILE,
+    WEIGHTS_FILE,
+    save_hf_checkpoint,
+)
+from bert_tf.checkpoints.hf_layout import absent_parts, split_hf_state
+from bert_tf.checkpoints.hf_weights_file import read_hf_weights
 from bert_tf.checkpoints.loaded_checkpoint import LoadedCheckpoint, build_model
 from bert_tf.checkpoints.weight_mapping import WeightMapping, is_pretrainer
 
-WEIGHTS_FILE = "model.safetensors"
-CONFIG_FILE = "config.json"
-VOCAB_FILE = "vocab.txt"
-TOKENIZER_CONFIG_FILE = "tokenizer_config.json"
+__all__ = ["WEIGHTS_FILE", "load_hf_checkpoint", "save_hf_checkpoint"]
 
-_TIED_DECODER = "cls.predictions.decoder.weight"  # = word embeddings in BertForPreTraining
-_DECODER_BIAS = "cls.predictions.decoder.bias"  # = cls.predictions.bias
+_PRETRAINING_HEADS = ("cls.predictions.", "cls.seq_relationship.")
 
 
 def _read_lower_case(model_dir: Path) -> bool | None:
@@ -46,53 +50,14 @@ def _read_lower_case(model_dir: Path) -> bool | None:
     return value
 
 
-def _canonical_names(
-    tensors: dict[str, np.ndarray], pretrainer: bool, source: str
-) -> tuple[dict[str, np.ndarray], list[str]]:
-    """Rename file entries to the names `WeightMapping("hf")` uses for the target model.
-
-    Returns (renamed tensors, skipped entry names). ``cls.*`` entries are skipped when loading
-    into a bare backbone; tied copies of the decoder must equal what they duplicate.
-    """
-    out: dict[str, np.ndarray] = {}
-    origin: dict[str, str] = {}
-    skipped: list[str] = []
-    for name, value in tensors.items():
-        if name.endswith("embeddings.position_ids"):  # a PyTorch buffer, not a weight
-            skipped.append(name)
-            continue
-        new = re.sub(r"LayerNorm\.gamma$", "LayerNorm.weight", name)
-        new = re.sub(r"LayerNorm\.beta$", "LayerNorm.bias", new)
-        if new.startswith("cls."):
-            if not pretrainer:
-                skipped.append(name)
-                continue
-        else:
-            new = new.removeprefix("bert.")
-            new = f"bert.{new}" if pretrainer else new
-        if new in out:
-            raise CheckpointError(source, [f"{name!r} and {origin[new]!r} are the same weight"])
-        out[new], origin[new] = value, name
-    problems = []
-    if _TIED_DECODER in out:
-        embeddings = out.get("bert.embeddings.word_embeddings.weight")
-        decoder = out.pop(_TIED_DECODER)
-        if embeddings is not None and not np.array_equal(decoder, embeddings):
-            problems.append(
-                f"{_TIED_DECODER!r} differs from the word embeddings; this model ties them"
-            )
-        skipped.append(origin[_TIED_DECODER])
-    if _DECODER_BIAS in out:
-        bias = out.pop(_DECODER_BIAS)
-        if "cls.predictions.bias" not in out:
-            out["cls.predictions.bias"] = bias
-        elif not np.array_equal(bias, out["cls.predictions.bias"]):
-            problems.append(f"{_DECODER_BIAS!r} differs from 'cls.predictions.bias'")
-        else:
-            skipped.append(origin[_DECODER_BIAS])
-    if problems:
-        raise CheckpointError(source, problems)
-    return out, skipped
+def _id2label(values: dict, source: str) -> dict[int, str] | None:
+    labels = values.get("id2label")
+    if labels is None:
+        return None
+    try:
+        return {int(key): str(name) for key, name in labels.items()}
+    except (AttributeError, ValueError) as error:
+        raise ValueError(f"{source}: id2label must map class ids to names ({error})") from error
 
 
 def load_hf_checkpoint(
@@ -100,23 +65,27 @@ def load_hf_checkpoint(
     with_heads: bool = True,
     load_tokenizer: bool = True,
     lower_case: bool | None = None,
+    strict: bool = False,
 ) -> LoadedCheckpoint:
     """Load an HF BERT checkpoint directory into a `BertBackbone` (or `BertPretrainer`).
 
-    Every weight of the model is set exactly once; anything in the file that has no place in
-    the model (other than the skipped buffers/heads listed in the result) is an error.
-
     Args:
-        model_dir: directory with config.json and model.safetensors (and optionally vocab.txt,
-            tokenizer_config.json).
-        with_heads: when the file has ``cls.*`` weights, return a `BertPretrainer` with them;
-            False loads the backbone only and skips the heads.
+        model_dir: directory with config.json and model.safetensors or pytorch_model.bin
+            (and optionally vocab.txt, tokenizer_config.json).
+        with_heads: when the file has pre-training heads (``cls.*``), return a
+            `BertPretrainer` with them (a head the file lacks, e.g. NSP in a
+            `BertForMaskedLM` file, is freshly initialised); False loads the backbone only.
+            Other heads (``classifier.*``, ``qa_outputs.*``) are kept for `task_model()`.
         load_tokenizer: build a `bert_tf.text.BertTokenizer` from vocab.txt when present.
         lower_case: tokenizer casing; None reads ``do_lower_case`` from tokenizer_config.json,
             defaulting to True (HF's default) when that file does not say.
+        strict: fail unless the file fills the returned model exactly: no missing weight
+            (not even the pooler) and no head it leaves out (pre-training heads with
+            ``with_heads=False`` excepted).
 
     Returns:
-        A `LoadedCheckpoint` (``.model``, ``.backbone``, ``.config``, ``.tokenizer``, ...).
+        A `LoadedCheckpoint` (``.model``, ``.backbone``, ``.config``, ``.tokenizer``,
+        ``.initialized``, ``.architecture``, ``.task_model()``, ...).
 
     Raises:
         FileNotFoundError: the directory or one of the required files is missing.
@@ -130,18 +99,39 @@ def load_hf_checkpoint(
     model_dir = Path(model_dir)
     if not model_dir.is_dir():
         raise FileNotFoundError(f"HF checkpoint directory not found: {model_dir}")
-    weights_path = model_dir / WEIGHTS_FILE
-    if not weights_path.is_file():
-        raise FileNotFoundError(f"no {WEIGHTS_FILE} in {model_dir}")
-    config = read_config_json(model_dir / CONFIG_FILE)
-    try:
-        tensors = load_file(str(weights_path))
-    except Exception as error:  # safetensors raises its own error types for corrupt files
-        raise ValueError(f"{weights_path}: not a readable safetensors file ({error})") from error
-    has_heads = any(name.startswith("cls.") for name in tensors)
-    model, backbone = build_model(config, with_heads=with_heads and has_heads)
-    named, skipped = _canonical_names(tensors, is_pretrainer(model), str(weights_path))
-    WeightMapping(model, "hf").assign(named, source=str(weights_path))
+    config_path = model_dir / CONFIG_FILE
+    values = read_json_object(config_path)
+    config = config_from_json_dict(values, source=str(config_path))
+    tensors, weights_path = read_hf_weights(model_dir)
+    source = str(weights_path)
+    state = split_hf_state(tensors, source, values.get("architectures"))
+    pretraining = {k: v for k, v in state.heads.items() if k.startswith(_PRETRAINING_HEADS)}
+    model, backbone = build_model(config, with_heads=with_heads and bool(pretraining))
+    named = dict(state.backbone)
+    if is_pretrainer(model):
+        named = {f"bert.{name}": value for name, value in named.items()} | pretraining
+    elif strict:  # today's contract: a head the model leaves out is an unexpected weight
+        named |= {k: v for k, v in state.heads.items() if k not in pretraining}
+    mapping = WeightMapping(model, "hf")
+    optional = [] if strict else absent_parts(mapping.names, named)
+    initialized = mapping.assign(named, source, allow_missing=optional)
+    unused = [] if is_pretrainer(model) else sorted(state.heads)
+    skipped = state.skipped + [name for name in unused if name in pretraining]
+    if initialized:
+        warnings.warn(
+            f"{source}: a {state.layout.architecture} file has no {', '.join(initialized)}; "
+            "freshly initialised",
+            CheckpointWarning,
+            stacklevel=2,
+        )
+    task_heads = [name for name in unused if name not in pretraining]
+    if task_heads:
+        warnings.warn(
+            f"{source}: the {state.layout.architecture} head ({', '.join(task_heads)}) is not "
+            "part of the backbone and was not loaded; .task_model() builds the model with it",
+            CheckpointWarning,
+            stacklevel=2,
+        )
 
     vocab_file = model_dir / VOCAB_FILE
     if lower_case is None:
@@ -161,76 +151,9 @@ def load_hf_checkpoint(
         lower_case=lower_case,
         source=str(model_dir),
         skipped=skipped,
+        initialized=initialized,
+        architecture=state.layout.architecture,
+        head_weights=dict(state.heads),
+        id2label=_id2label(values, str(config_path)),
+        classifier_dropout=values.get("classifier_dropout"),
     )
-
-
-def _write_vocab(tokenizer: Any, path: Path) -> None:
-    vocab = getattr(tokenizer, "vocab_file", None)
-    if isinstance(vocab, (str, Path)) and Path(vocab).is_file():
-        path.write_bytes(Path(vocab).read_bytes())
-    elif isinstance(vocab, (list, tuple)):
-        path.write_text("".join(f"{token}\n" for token in vocab), encoding="utf-8")
-    else:
-        raise ValueError(
-            f"cannot save the tokenizer's vocabulary: its vocab_file is {vocab!r}, "
-            "expected a file path or a list of tokens"
-        )
-
-
-def save_hf_checkpoint(
-    model: Any,
-    out_dir: str | Path,
-    tokenizer: Any = None,
-    lower_case: bool | None = None,
-    vocab_file: str | Path | None = None,
-) -> list[Path]:
-    """Write ``model`` as an HF checkpoint that `load_hf_checkpoint` (and HF) read back exactly.
-
-    A `BertBackbone` is written with `BertModel` names; a `BertPretrainer` with
-    `BertForPreTraining` names (``bert.`` prefix and ``cls.*`` heads). Weights are float32.
-
-    Args:
-        model: a `BertBackbone` or `BertPretrainer` (built).
-        out_dir: directory to create or overwrite files in.
-        tokenizer: a `bert_tf.text.BertTokenizer`; its vocab goes to vocab.txt and its casing
-            to tokenizer_config.json.
-        lower_case: casing to record when the tokenizer does not carry ``lower_case``.
-        vocab_file: a vocab.txt to copy when no tokenizer is given (with ``lower_case``).
-
-    Returns:
-        The paths written.
-
-    Example:
-        >>> save_hf_checkpoint(backbone, "out/")  # doctest: +SKIP
-        [PosixPath('out/config.json'), PosixPath('out/model.safetensors')]
-    """
-    weights = WeightMapping(model, "hf").collect()  # first: checks what kind of model it is
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    pretrainer = is_pretrainer(model)
-    backbone = model.backbone if pretrainer else model
-    architecture = "BertForPreTraining" if pretrainer else "BertModel"
-    config_path, weights_path = out_dir / CONFIG_FILE, out_dir / WEIGHTS_FILE
-    config_json = json.dumps(config_to_hf_dict(backbone.config, architecture), indent=2)
-    config_path.write_text(config_json + "\n", encoding="utf-8")
-    save_file(weights, str(weights_path), metadata={"format": "pt"})
-    written = [config_path, weights_path]
-    if tokenizer is not None and vocab_file is not None:
-        raise ValueError("pass a tokenizer or a vocab_file, not both")
-    if vocab_file is not None and not Path(vocab_file).is_file():
-        raise FileNotFoundError(f"vocab file not found: {vocab_file}")
-    if tokenizer is not None or vocab_file is not None:
-        vocab_path = out_dir / VOCAB_FILE
-        if tokenizer is not None:
-            _write_vocab(tokenizer, vocab_path)
-        elif Path(vocab_file).resolve() != vocab_path.resolve():
-            vocab_path.write_bytes(Path(vocab_file).read_bytes())
-        casing = getattr(tokenizer, "lower_case", None)
-        casing = lower_case if casing is None else casing
-        tokenizer_config: dict[str, Any] = {"tokenizer_class": "BertTokenizer"}
-        if casing is not None:
-            tokenizer_config["do_lower_case"] = bool(casing)
-        tokenizer_path = out_dir / TOKENIZER_CONFIG_FILE
-        tokenizer_path.write_text(json.dumps(tokenizer_config, indent=2) + "\n", encoding="utf-8")
-        written += [vocab_path, tokenizer_path]
-    return written

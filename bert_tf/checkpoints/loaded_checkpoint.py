@@ -27,9 +27,18 @@ class LoadedCheckpoint:
         source: the file or directory the weights came from.
         skipped: checkpoint entries deliberately not loaded (optimizer slots, buffers such
             as ``position_ids``, heads when ``with_heads=False``).
+        initialized: model weights the checkpoint lacks, left freshly initialised (e.g. the
+            pooler of an HF `BertForMaskedLM` file); empty in a strict load.
+        architecture: the HF class the file was written by (config.json ``architectures`` or
+            inferred from its weights), e.g. ``"BertForSequenceClassification"``.
+        head_weights: task-head arrays of the file by HF name (``classifier.*``,
+            ``qa_outputs.*``, ``cls.*``); `task_model` loads them.
+        id2label: label names by class id from config.json, or None.
+        classifier_dropout: config.json ``classifier_dropout`` (HF's head dropout), or None.
 
     Example:
         >>> loaded = load_hf_checkpoint("all-MiniLM-L6-v2/")  # doctest: +SKIP
+        >>> classifier = load_hf_checkpoint("sst2-bert/").task_model()  # doctest: +SKIP
         >>> outputs = loaded.backbone(inputs)  # doctest: +SKIP
         >>> loaded.tokenizer.tokenize(["hello world"])  # doctest: +SKIP
     """
@@ -42,11 +51,33 @@ class LoadedCheckpoint:
     lower_case: bool = True
     source: str = ""
     skipped: list[str] = dataclasses.field(default_factory=list)
+    initialized: list[str] = dataclasses.field(default_factory=list)
+    architecture: str | None = None
+    head_weights: dict[str, np.ndarray] = dataclasses.field(default_factory=dict, repr=False)
+    id2label: dict[int, str] | None = None
+    classifier_dropout: float | None = None
 
     @property
     def has_heads(self) -> bool:
         """True when ``model`` is a `BertPretrainer` with the checkpoint's MLM/NSP heads."""
         return self.model is not self.backbone
+
+    def task_model(self, strict: bool = False) -> Any:
+        """The bert_tf task model of the checkpoint's head, holding the head's weights.
+
+        `BertClassifier` (HF `BertForSequenceClassification`; ``num_classes`` from the head,
+        checked against ``id2label``), `BertTokenClassifier` (`BertForTokenClassification`),
+        `BertSpanLabeler` (`BertForQuestionAnswering`) or `BertPretrainer` (`BertForPreTraining`,
+        `BertForMaskedLM`, `BertForNextSentencePrediction`; a head the file lacks is freshly
+        initialised with a `CheckpointWarning`, or an error when ``strict``). The model is
+        built around ``self.backbone`` (shared, not copied).
+
+        Raises:
+            ValueError: the checkpoint has no head that a bert_tf task model holds.
+        """
+        from bert_tf.checkpoints.task_heads import build_task_model
+
+        return build_task_model(self, strict=strict)
 
     def summary(self) -> str:
         """One line: model class, sizes, weight and parameter counts."""

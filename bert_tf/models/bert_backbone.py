@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import keras
@@ -115,15 +116,52 @@ class BertBackbone(keras.Model):
         self.pooler = pooler
 
     @classmethod
-    def from_preset(cls, name: str, dtype: Any = None, **config_overrides: Any) -> BertBackbone:
-        """A randomly initialized backbone of a named size (`bert_tiny` ... `bert_large`).
+    def from_preset(
+        cls, name_or_path: str | Path, dtype: Any = None, **config_overrides: Any
+    ) -> BertBackbone:
+        """A backbone from a size name (random weights) or a checkpoint path (its weights).
+
+        - A name from `bert_tf.config.PRESETS` (`bert_tiny` ... `bert_large`) gives a
+          **randomly initialised** model of that size; `config_overrides` change its fields.
+        - A path to a checkpoint loads its weights, whichever format it is in: an HF directory
+          (config.json + model.safetensors or pytorch_model.bin, any `BertFor*` layout), a
+          google-research TF1 checkpoint (prefix or directory with bert_config.json), a local
+          keras-hub preset directory, or a bert-tf run directory (backbone.keras /
+          model.keras). The readers live in `bert_tf.checkpoints`, imported only on this
+          branch (models never import checkpoints at module level).
 
         Args:
-            name: preset name from `bert_tf.config.PRESETS`.
+            name_or_path: preset name or checkpoint path.
             dtype: dtype policy; default: the global policy.
-            **config_overrides: `BertConfig` fields to change, e.g. `vocab_size=8000`.
+            **config_overrides: `BertConfig` fields to change (preset names only).
+
+        Raises:
+            ValueError: an unknown name that is not a path either, or overrides for a
+                checkpoint (its config is fixed by its weights).
         """
-        return cls(BertConfig.from_preset(name, **config_overrides), dtype=dtype)
+        from bert_tf.config import PRESETS
+
+        if str(name_or_path) in PRESETS:
+            return cls(BertConfig.from_preset(str(name_or_path), **config_overrides), dtype=dtype)
+        path = Path(name_or_path)
+        if not path.exists() and not Path(f"{path}.index").exists():
+            raise ValueError(
+                f"unknown preset {str(name_or_path)!r}: not one of {', '.join(PRESETS)} "
+                "and not a checkpoint path"
+            )
+        if config_overrides:
+            raise ValueError(
+                f"{path}: a checkpoint's config comes with its weights; cannot override "
+                f"{', '.join(sorted(config_overrides))}"
+            )
+        from bert_tf.checkpoints.any_checkpoint import load_checkpoint  # lazy: see docstring
+
+        loaded = load_checkpoint(path, with_heads=False).backbone
+        if dtype is None:
+            return loaded
+        backbone = cls(loaded.config, dtype=dtype)
+        backbone.set_weights(loaded.get_weights())
+        return backbone
 
     @property
     def hidden_size(self) -> int:

@@ -139,21 +139,27 @@ def test_bert_prefixed_backbone_file_loads_into_a_backbone(tiny_backbone, tmp_pa
     ],
     ids=["missing", "unexpected", "shape"],
 )
-def test_mismatches_name_the_weight(tiny_backbone, tmp_path, edit, message):
+def test_mismatches_name_the_weight_in_strict_mode(tiny_backbone, tmp_path, edit, message):
     save_hf_checkpoint(tiny_backbone, tmp_path)
     path = tmp_path / "model.safetensors"
     tensors = load_file(str(path))
     edit(tensors)
     save_file(tensors, str(path))
     with pytest.raises(CheckpointError, match=message) as caught:
-        load_hf_checkpoint(tmp_path)
+        load_hf_checkpoint(tmp_path, strict=True)
     assert str(path) in str(caught.value)
 
 
 def test_missing_files_and_foreign_configs_are_named(tiny_backbone, tmp_path):
     with pytest.raises(FileNotFoundError, match="not found"):
         load_hf_checkpoint(tmp_path / "nope")
-    with pytest.raises(FileNotFoundError, match="model.safetensors"):
+    with pytest.raises(FileNotFoundError, match="config file not found"):
+        load_hf_checkpoint(tmp_path)
+    save_hf_checkpoint(tiny_backbone, tmp_path)
+    (tmp_path / "model.safetensors").rename(tmp_path / "tf_model.h5")
+    with pytest.raises(
+        FileNotFoundError, match="no model.safetensors or pytorch_model.bin.*tf_model"
+    ):
         load_hf_checkpoint(tmp_path)
     save_hf_checkpoint(tiny_backbone, tmp_path)
     config_path = tmp_path / "config.json"
@@ -184,9 +190,7 @@ def test_bfloat16_file_loads_as_float32(tiny_backbone, tmp_path):
 def test_saving_a_model_that_is_not_bert_is_refused(tmp_path):
     import keras
 
-    with pytest.raises(
-        TypeError, match="expected a BertBackbone or BertPretrainer, got Sequential"
-    ):
+    with pytest.raises(TypeError, match="expected a BertBackbone, BertPretrainer.* got Sequential"):
         save_hf_checkpoint(keras.Sequential([keras.layers.Dense(2)]), tmp_path)
 
 
