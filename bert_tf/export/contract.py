@@ -26,8 +26,6 @@ PREPROCESSOR_FIELDS = ("seq_length", "truncation")
 
 def build_contract(module: Any) -> dict[str, Any]:
     """The contract of a `ServingModule` (see serving_contract.md for the fields)."""
-    import bert_tf
-
     tokenizer = module.tokenizer
     return {
         "format": CONTRACT_FORMAT,
@@ -45,8 +43,17 @@ def build_contract(module: Any) -> dict[str, Any]:
         "token_outputs": list(module.token_outputs),
         "task_settings": module.settings,
         "signatures": list(SIGNATURES),
-        "bert_tf_version": bert_tf.__version__,
+        "bert_tf_version": _version(),
     }
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("bert_tf")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def read_contract(export_dir: str | Path) -> dict[str, Any]:

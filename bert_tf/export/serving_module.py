@@ -24,6 +24,13 @@ from bert_tf.data.features.windows import MODEL_INPUTS
 MAX_TEXT_BYTES = 1_000_000  # default limit on one input string (a clear INVALID_ARGUMENT)
 
 
+class _Untracked:
+    """A plain holder: what it keeps is not saved as part of the tf.Module."""
+
+    def __init__(self, **items: Any) -> None:
+        self.__dict__.update(items)
+
+
 class ServingModule(tf.Module):
     """Model + preprocessor + the signature functions of one task shape.
 
@@ -52,8 +59,9 @@ class ServingModule(tf.Module):
     ) -> None:
         super().__init__(name="bert_tf_serving")
         self.model = model
-        self.preprocessor = preprocessor
-        self.tokenizer = preprocessor.tokenizer
+        # The preprocessor and tokenizer hold no variables (their tables are graph constants);
+        # leaving them out of tracking spares the saver a walk over 30k-entry vocab containers.
+        self._text = _Untracked(preprocessor=preprocessor, tokenizer=preprocessor.tokenizer)
         self.seq_length = int(preprocessor.seq_length)
         self._label_names = tuple(str(name) for name in (label_names or ()))
         self._settings = dict(settings or {})
@@ -62,7 +70,19 @@ class ServingModule(tf.Module):
             raise ValueError(f"max_text_bytes must be positive, got {max_text_bytes}")
         self.max_text_bytes = int(max_text_bytes)
         token_specs = {k: tf.TensorSpec([None, None], tf.int32, name=k) for k in MODEL_INPUTS}
-        self._heads_fn = tf.function(self.heads, input_signature=[token_specs])
+        # Held outside tf.Module tracking: saving re-traces every tracked tf.function (in the save
+        # context), which would trace the whole tokenizer graph a second time.
+        self._functions = _Untracked(
+            heads=tf.function(self.heads, input_signature=[token_specs], autograph=False)
+        )
+
+    @property
+    def preprocessor(self) -> Any:
+        return self._text.preprocessor
+
+    @property
+    def tokenizer(self) -> Any:
+        return self._text.tokenizer
 
     @property
     def label_names(self) -> list[str]:
@@ -88,7 +108,7 @@ class ServingModule(tf.Module):
     # --- shared pieces -----------------------------------------------------------------
     def run_model(self, tokens: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
         """The heads on (windowed) token rows, through the one traced model function."""
-        return self._heads_fn({key: tf.cast(tokens[key], tf.int32) for key in MODEL_INPUTS})
+        return self._functions.heads({key: tf.cast(tokens[key], tf.int32) for key in MODEL_INPUTS})
 
     def check_inputs(self, inputs: dict[str, tf.Tensor]) -> list[tf.Operation]:
         """Assertions: every input string fits `max_text_bytes`; all inputs share one batch."""
@@ -124,20 +144,26 @@ class ServingModule(tf.Module):
         """Concrete functions keyed by signature name."""
         names = self.input_names
         specs = {name: tf.TensorSpec([None], tf.string, name=name) for name in names}
-        answer = tf.function(self._checked_answer, input_signature=[specs])
+        answer = tf.function(self._checked_answer, input_signature=[specs], autograph=False)
 
-        @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name=n) for n in names])
+        @tf.function(
+            input_signature=[tf.TensorSpec([None], tf.string, name=n) for n in names],
+            autograph=False,
+        )
         def serving_default(*strings):
             return answer(dict(zip(names, strings)))
 
-        @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="examples")])
+        @tf.function(
+            input_signature=[tf.TensorSpec([None], tf.string, name="examples")], autograph=False
+        )
         def serve_examples(examples):
             spec = {name: tf.io.FixedLenFeature([], tf.string) for name in names}
             parsed = tf.io.parse_example(examples, spec)
             return answer({name: parsed[name] for name in names})
 
         @tf.function(
-            input_signature=[tf.TensorSpec([None, None], tf.int32, name=k) for k in MODEL_INPUTS]
+            input_signature=[tf.TensorSpec([None, None], tf.int32, name=k) for k in MODEL_INPUTS],
+            autograph=False,
         )
         def serve_tokens(input_word_ids, input_mask, input_type_ids):
             return self.run_model(
@@ -148,11 +174,10 @@ class ServingModule(tf.Module):
                 }
             )
 
-        @tf.function(input_signature=[])
+        @tf.function(input_signature=[], autograph=False)
         def contract():
             return {"contract": tf.constant(contract_json)}
 
-        self._signature_fns = [serving_default, serve_examples, serve_tokens, contract]
         return {
             "serving_default": serving_default.get_concrete_function(),
             "serve_examples": serve_examples.get_concrete_function(),
