@@ -30,6 +30,7 @@ COMMANDS = {
     "score": "score",
     "extract-features": "extract_features",
     "pipeline": "pipeline",
+    "pipeline": "pipeline",
     "serve": "serve",
     "predict": "predict",
 }

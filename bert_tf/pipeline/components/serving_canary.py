@@ -1,0 +1,63 @@
+"""`ServingCanary`: bless a candidate SavedModel only when it answers in a fresh process.
+
+The check (`bert_tf.pipeline.canary_check`) runs in a new Python process, as a model server
+would load the model: nothing the Trainer's process imported or cached can hide a missing op
+or asset. It replays the model's own warm-up records and `golden_requests` rows of the eval
+split. The output is an `InfraBlessing` (custom property `blessed`), so the Pusher gates on
+it exactly as on TFX's InfraValidator, which the config can select instead for production.
+
+Example:
+    >>> canary = ServingCanary(model=trainer.outputs["model"],
+    ...                        examples=example_gen.outputs["examples"])  # doctest: +SKIP
+"""
+
+# No `from __future__ import annotations`: TFX reads these signatures' annotations as types.
+import json
+import os
+import subprocess
+import sys
+
+from tfx.dsl.component.experimental.annotations import InputArtifact, OutputArtifact, Parameter
+from tfx.dsl.component.experimental.decorators import component
+from tfx.types import standard_artifacts
+
+REPORT_FILE = "canary_report.json"
+
+
+@component
+def ServingCanary(  # noqa: N802 (a TFX component is named like a class)
+    model: InputArtifact[standard_artifacts.Model],
+    examples: InputArtifact[standard_artifacts.Examples],
+    blessing: OutputArtifact[standard_artifacts.InfraBlessing],
+    golden_requests: Parameter[int] = 8,
+    split: Parameter[str] = "eval",
+    timeout_seconds: Parameter[int] = 300,
+) -> None:
+    """Writes `canary_report.json` and sets `blessed` to 1 when every request answered."""
+    from tfx.utils import path_utils
+
+    from bert_tf.pipeline.example_records import read_split
+
+    os.makedirs(blessing.uri, exist_ok=True)
+    model_dir = path_utils.serving_model_path(model.uri)
+    golden = os.path.join(blessing.uri, "golden_requests.json")
+    rows = read_split(examples.uri, split, limit=golden_requests)
+    with open(golden, "w", encoding="utf-8") as handle:
+        json.dump([{k: str(v) for k, v in row.items()} for row in rows], handle)
+    report_path = os.path.join(blessing.uri, REPORT_FILE)
+    command = [sys.executable, "-m", "bert_tf.pipeline.canary_check", model_dir, golden]
+    try:
+        done = subprocess.run(
+            [*command, report_path], capture_output=True, text=True, timeout=timeout_seconds
+        )
+        failure = "" if done.returncode == 0 else (done.stderr[-2000:] or "canary check failed")
+    except subprocess.TimeoutExpired:
+        failure = f"the model did not answer within {timeout_seconds} s"
+    if os.path.exists(report_path):
+        with open(report_path, encoding="utf-8") as handle:
+            errors = json.load(handle)["errors"]
+        failure = "; ".join(errors) if errors else failure
+    blessing.set_int_custom_property("blessed", 0 if failure else 1)
+    blessing.set_string_custom_property("canary_errors", failure)
+    name = "INFRA_BLESSED" if not failure else "INFRA_NOT_BLESSED"
+    open(os.path.join(blessing.uri, name), "w").close()  # the marker InfraValidator writes

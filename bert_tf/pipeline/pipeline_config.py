@@ -1,0 +1,118 @@
+"""`PipelineConfig`: every setting of the TFX pipeline, typed, with defaults that run the tiny
+local pipeline on the embedded offline data.
+
+With the defaults, the local runner (`bert_tf.pipeline.local_run`) first writes the offline
+corpus (`bert_tf.datasets.offline_corpus`) and the docstring task
+(`bert_tf.datasets.docstring_task`) under `<pipeline_root>/inputs/` (once; later runs find them
+and so hit the cache), then runs: corpus -> WordPiece vocabulary -> pre-training data ->
+pre-train (2 layers, hidden 64, seq 32) -> fine-tune -> evaluate -> canary -> push.
+
+Example:
+    >>> config = PipelineConfig.from_dict({"finetune": {"epochs": 2}})
+    >>> config.finetune.epochs, config.pretrain.num_train_steps
+    (2, 40)
+    >>> PipelineConfig.from_dict({"finetune": {"epoch": 2}})
+    Traceback (most recent call last):
+    ...
+    bert_tf.pipeline.typed_config.ConfigError: unknown key finetune.epoch (known keys of ...)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from bert_tf.data.pretraining.config import PretrainingDataConfig
+from bert_tf.pipeline.config_sections import (
+    BeamSection,
+    CanarySection,
+    CorpusSection,
+    EvaluationSection,
+    FinetuneSection,
+    KubeflowSection,
+    PretrainSection,
+    PushSection,
+    TaskDataSection,
+    VocabularySection,
+)
+from bert_tf.pipeline.typed_config import from_mapping, to_mapping
+
+TINY_DATA = PretrainingDataConfig(
+    max_seq_length=32, max_predictions_per_seq=5, dupe_factor=2, num_shards=2, seed=1
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class PipelineConfig:
+    """The whole pipeline: where it runs and what each component does.
+
+    Relative paths are taken from the current directory when the pipeline is built.
+    """
+
+    name: str = "bert-tf"  # pipeline name in ML Metadata (and the Kubeflow job)
+    pipeline_root: str = "pipeline_output/root"  # artifacts, MLMD and work dirs go here
+    metadata_path: str = ""  # MLMD SQLite file ("": <pipeline_root>/metadata.sqlite)
+    enable_cache: bool = True  # reuse outputs of executions with unchanged inputs
+    corpus: CorpusSection = CorpusSection()
+    task_data: TaskDataSection = TaskDataSection()
+    vocabulary: VocabularySection = VocabularySection()
+    pretraining_data: PretrainingDataConfig = TINY_DATA
+    pretrain: PretrainSection = PretrainSection()
+    finetune: FinetuneSection = FinetuneSection()
+    evaluation: EvaluationSection = EvaluationSection()
+    canary: CanarySection = CanarySection()
+    push: PushSection = PushSection()
+    beam: BeamSection = BeamSection()
+    kubeflow: KubeflowSection = KubeflowSection()
+
+    # Paths derived from the root (pure: nothing is created here).
+    @property
+    def metadata_file(self) -> str:
+        return self.metadata_path or os.path.join(self.pipeline_root, "metadata.sqlite")
+
+    @property
+    def corpus_dir(self) -> str:
+        return self.corpus.input_base or os.path.join(self.pipeline_root, "inputs", "corpus")
+
+    @property
+    def task_dir(self) -> str:
+        return self.task_data.input_base or os.path.join(self.pipeline_root, "inputs", "task")
+
+    @property
+    def serving_dir(self) -> str:
+        return self.push.serving_dir or os.path.join(
+            os.path.dirname(os.path.abspath(self.pipeline_root)), "serving"
+        )
+
+    @property
+    def imports_checkpoint(self) -> bool:
+        """Fine-tuning starts from a named checkpoint: no vocabulary or pre-training steps."""
+        return bool(self.finetune.init)
+
+    def replace(self, **changes: Any) -> PipelineConfig:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_mapping(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> PipelineConfig:
+        return from_mapping(cls, values)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> PipelineConfig:
+        """Read a YAML (.yaml/.yml) or JSON file; an empty file gives the defaults."""
+        text = Path(path).read_text(encoding="utf-8")
+        if str(path).endswith((".yaml", ".yml")):
+            import yaml
+
+            values = yaml.safe_load(text)
+        else:
+            values = json.loads(text) if text.strip() else None
+        return cls.from_dict(values or {})
+
+    def save(self, path: str | os.PathLike) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
