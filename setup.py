@@ -58,6 +58,7 @@ setup(
     # One package: the operator files in serving/ and the runners in pipelines/ are not code
     # to import, so no generic top-level `serving` or `pipelines` lands in site-packages.
     packages=find_packages(include=["bert_tf", "bert_tf.*"]),
+    package_data={"bert_tf.export": ["serving_ops.txt"]},  # the TF Serving op list
     install_requires=CORE,
     extras_require=EXTRAS,
     entry_points={"console_scripts": ["bert-tf=bert_tf.cli:main"]},

@@ -29,7 +29,7 @@ COMMANDS = {
     "evaluate": "evaluate",
     "score": "score",
     "extract-features": "extract_features",
-    "pipeline": "pipeline",
+    "export": "export",
     "pipeline": "pipeline",
     "serve": "serve",
     "predict": "predict",
