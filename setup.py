@@ -28,6 +28,7 @@ EXTRAS = {
         "tensorflow-serving-api==2.16.1",
         "tf-keras==2.16.0",
         "dill",  # imported by tfx-bsl, which does not declare it
+        "kfp-pipeline-spec==0.2.2",  # KubeflowV2DagRunner's only kfp import; keeps protobuf < 4
     ],
     # Test-only: HF tokenizers for parity, JAX for the backend-agnostic check, ruff.
     "test": [

@@ -134,6 +134,18 @@ def _pretraining(config: PipelineConfig, gate: Any) -> list[Any]:
     return [corpus, vocab, data, trainer]
 
 
+def _sqlite(path: str) -> Any:
+    """MLMD in SQLite at `path` (TFX's helper would create the directory; this stays pure)."""
+    from ml_metadata.proto import metadata_store_pb2
+
+    config = metadata_store_pb2.ConnectionConfig()
+    config.sqlite.filename_uri = path
+    config.sqlite.connection_mode = (
+        metadata_store_pb2.SqliteMetadataSourceConfig.READWRITE_OPENCREATE
+    )
+    return config
+
+
 def _json(values: dict[str, Any]) -> str:
     import json
 
@@ -231,8 +243,6 @@ def create_pipeline(config: PipelineConfig) -> tfx.dsl.Pipeline:
         pipeline_root=resolve_path(config.pipeline_root),
         components=nodes,
         enable_cache=config.enable_cache,
-        metadata_connection_config=tfx.orchestration.metadata.sqlite_metadata_connection_config(
-            resolve_path(config.metadata_file)
-        ),
+        metadata_connection_config=_sqlite(resolve_path(config.metadata_file)),
         beam_pipeline_args=list(config.beam.args),
     )

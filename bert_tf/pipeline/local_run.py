@@ -47,6 +47,7 @@ def run_local(config: PipelineConfig, report: Callable[[str], None] | None = pri
     from bert_tf.pipeline.create_pipeline import create_pipeline
 
     os.makedirs(config.pipeline_root, exist_ok=True)
+    os.makedirs(os.path.dirname(os.path.abspath(config.metadata_file)), exist_ok=True)
     written = prepare_default_inputs(config)
     if report:
         for name, path in written.items():
