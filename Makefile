@@ -6,7 +6,7 @@ PY       := $(VENV)/bin/python
 STAMP    := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup test test-fast demo lint format clean
+.PHONY: setup test test-fast demo bench lint format clean
 
 setup: $(STAMP)
 
@@ -29,6 +29,11 @@ test-fast: setup
 
 demo: setup
 	$(PY) -m bert_tf.demo
+
+# Every benchmark, then benchmarks/results.md + learning_curve.png; `make bench QUICK=1` is a
+# smoke run on tiny settings.
+bench: setup
+	$(PY) benchmarks/report.py $(if $(QUICK),--quick)
 
 lint: setup
 	$(PY) -m ruff check .

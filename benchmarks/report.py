@@ -1,0 +1,209 @@
+"""`make bench`: run every benchmark, then write the report and the learning curve.
+
+Runs each script in `benchmarks/` (each prints one JSON line with its figure and the peer
+measured in the same run), keeps the lines in `results.jsonl`, and writes `results.md` (a
+table of figure, peer, ratio, with the machine: CPU model, cores, date) and
+`learning_curve.png` (MLM and NSP accuracy and loss against steps, from `quality.py`'s
+pre-training run). `--quick` runs each benchmark on tiny settings: a smoke test of the whole
+report, not figures to quote.
+
+Example:
+    $ python benchmarks/report.py                  # what `make bench` runs
+    $ python benchmarks/report.py --quick --only tokenize quality --output-dir /tmp/bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TINY = '{"num_layers": 2, "hidden_size": 64, "num_heads": 2, "intermediate_size": 128}'
+# Script -> (arguments of the real run, arguments of --quick). The order is the table's.
+RUNS = {
+    "tokenize": ([], ["--mb", "0.3", "--batch-size", "256"]),
+    "vocab": ([], ["--mb", "2", "--vocab-size", "3000"]),
+    "pretraining_data": ([], ["--mb", "0.3", "--dupe-factor", "1"]),
+    "train_step": ([], ["--preset", "bert_tiny", "--batch", "8", "--seq-length", "32"]),
+    "serving": ([], ["--seconds", "1"]),
+    "quality": (
+        [],
+        ["--steps", "20", "--seeds", "2", "--corpus-mb", "0.3", "--vocab-size", "2000"]
+        + ["--seq-length", "32", "--preset", "bert_tiny", "--preset-overrides", TINY]
+        + ["--epochs", "1", "--train-per-class", "20", "--eval-per-class", "10"]
+        + ["--curve-points", "4"],
+    ),
+}
+
+
+def machine() -> dict:
+    """CPU model, cores and date of this run (what the report says produced it)."""
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "date": datetime.date.today().isoformat(),
+        "python": platform.python_version(),
+    }
+
+
+def run_benchmark(name: str, args: list[str], timeout: float) -> dict:
+    """Runs one script; its last stdout line is its JSON result (an error line if it failed)."""
+    command = [sys.executable, str(HERE / f"{name}.py"), *args]
+    print(f"[bench] {name}: {' '.join(command[1:])}", file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"benchmark": name, "error": f"timed out after {timeout:.0f} s"}
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode or not lines:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        return {"benchmark": name, "error": f"exit {done.returncode}: {' | '.join(tail)}"}
+    result = json.loads(lines[-1])
+    result.setdefault("benchmark", name)
+    result["wall_s"] = round(time.perf_counter() - start, 1)
+    return result
+
+
+def _ratio(value: object) -> str:
+    return f"{value}x" if isinstance(value, (int, float)) else "-"
+
+
+def summarize(result: dict) -> list[tuple[str, str, str, str]]:
+    """Table rows (benchmark, bert_tf figure, peer figure, ratio) for one result line."""
+    name, get = result["benchmark"], result.get
+    if "error" in result:
+        return [(name, f"failed: {result['error']}", "-", "-")]
+    if name == "tokenize":
+        return [
+            (
+                f"tokenize ({get('text_mb')} MB, seq {get('seq_length')})",
+                f"{get('bert_tf_mtok_s')} M tokens/s",
+                f"{get('peer')}: {get('hf_tokenizers_mtok_s')} M tokens/s",
+                _ratio(get("ratio")),
+            )
+        ]
+    if name == "train_step":
+        return [
+            (
+                f"train_step {get('backend')}, {get('preset')}, batch {get('batch')}, "
+                f"seq {get('seq_length')}, {get('precision')}",
+                f"{get('bert_tf_seq_per_s')} seq/s",
+                f"{get('peer')} {get('peer_version', '')}: {get('peer_seq_per_s', '-')} seq/s",
+                _ratio(get("speedup")),
+            )
+        ]
+    if name == "pretraining_data":
+        return [
+            (
+                "pretraining_data (1x / 10x corpus)",
+                f"{get('instances_per_s_1x')} / {get('instances_per_s_10x')} instances/s, "
+                f"peak RSS {get('peak_rss_mb_1x')} / {get('peak_rss_mb_10x')} MB",
+                str(get("peer")),
+                "-",
+            )
+        ]
+    if name == "quality":
+        peer = result["rows"][-1]
+        rows = []
+        for row in result["rows"]:
+            rows.append(
+                (
+                    f"quality: {row['row']}",
+                    f"dev {row['dev_accuracy_mean']:.3f} ± {row['dev_accuracy_std']:.3f}, "
+                    f"test {row['test_accuracy_of_dev_choice']:.3f}, {row['seconds']:.0f} s",
+                    f"{peer['row']}: dev {peer['dev_accuracy_mean']:.3f}",
+                    _ratio(round(row["dev_accuracy_mean"] / peer["dev_accuracy_mean"], 3)),
+                )
+            )
+        return rows
+    figures = {k: v for k, v in result.items() if k not in ("benchmark", "peer", "wall_s")}
+    return [(name, json.dumps(figures)[:300], str(get("peer", "-")), _ratio(get("ratio")))]
+
+
+def write_markdown(results: list[dict], info: dict, quick: bool, path: Path) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
+        f"{info['date']}." + (" Quick settings (a smoke run, not figures)." if quick else ""),
+        "Each figure and its peer were measured in the same run "
+        "(`python benchmarks/report.py`; raw lines in `results.jsonl`).",
+        "",
+        "| benchmark | bert_tf | peer | ratio |",
+        "|---|---|---|---|",
+    ]
+    for result in results:
+        for row in summarize(result):
+            lines.append("| " + " | ".join(cell.replace("|", "/") for cell in row) + " |")
+    if any(r["benchmark"] == "quality" and "error" not in r for r in results):
+        lines += ["", "![learning curve](learning_curve.png)"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def plot_learning_curve(history: dict, path: Path) -> None:
+    """MLM and NSP accuracy (left) and loss (right) against pre-training steps."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (accuracy, loss) = plt.subplots(1, 2, figsize=(10, 4))
+    for key, label in (("mlm_accuracy", "masked LM"), ("nsp_accuracy", "next sentence")):
+        accuracy.plot(history["step"], history[key], marker="o", label=label)
+    for key, label in (("mlm_loss", "masked LM"), ("nsp_loss", "next sentence")):
+        loss.plot(history["step"], history[key], marker="o", label=label)
+    accuracy.set(title="pre-training accuracy", xlabel="step", ylabel="accuracy")
+    loss.set(title="pre-training loss", xlabel="step", ylabel="loss")
+    for axes in (accuracy, loss):
+        axes.grid(alpha=0.3)
+        axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\nExample:")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny settings (a smoke run)")
+    parser.add_argument("--only", nargs="+", choices=sorted(RUNS), help="run only these")
+    parser.add_argument("--output-dir", default=str(HERE), help="where the report goes")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per benchmark")
+    args = parser.parse_args(argv)
+    out = Path(args.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    history_file = out / "pretraining_history.json"
+    results = []
+    for name, (full, quick) in RUNS.items():
+        if args.only and name not in args.only:
+            continue
+        extra = ["--history-out", str(history_file)] if name == "quality" else []
+        results.append(run_benchmark(name, (quick if args.quick else full) + extra, args.timeout))
+        print(json.dumps(results[-1]), flush=True)
+    info = machine()
+    with open(out / "results.jsonl", "w", encoding="utf-8") as sink:
+        for result in results:
+            sink.write(json.dumps({**result, "machine": info}) + "\n")
+    write_markdown(results, info, args.quick, out / "results.md")
+    if history_file.is_file():
+        plot_learning_curve(json.loads(history_file.read_text()), out / "learning_curve.png")
+    print(f"[bench] wrote {out / 'results.md'}", file=sys.stderr)
+    return 1 if any("error" in result for result in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""`make bench`'s report writer on tiny settings: the table, the machine line, the plot.
+
+The figures that are quoted come from `make bench` on full settings, never from here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_quick_report_writes_the_table_with_machine_and_ratio(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "report.py"), "--quick", "--only", "tokenize"]
+        + ["--output-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = (tmp_path / "results.md").read_text()
+    assert "| benchmark | bert_tf | peer | ratio |" in report
+    assert "cores" in report and "Quick settings" in report
+    row = next(line for line in report.splitlines() if line.startswith("| tokenize"))
+    assert "M tokens/s" in row and "tokenizers==" in row and row.rstrip(" |").endswith("x")
+    line = json.loads((tmp_path / "results.jsonl").read_text().splitlines()[0])
+    assert line["bert_tf_mtok_s"] > 0 and line["machine"]["cores"] >= 1
+
+
+@pytest.mark.slow
+def test_learning_curve_from_a_real_tiny_pretraining_run(tmp_path):
+    quality, report = _load("quality"), _load("report")
+    args = argparse.Namespace(
+        corpus_mb=0.2,
+        vocab_size=1500,
+        seq_length=32,
+        steps=6,
+        curve_points=3,
+        preset="bert_tiny",
+        preset_overrides=report.TINY,
+        pretrain_lr=1e-3,
+    )
+    _, history, _ = quality._pretrain(tmp_path, args)
+    assert history["step"] == [2, 4, 6]
+    assert {"mlm_accuracy", "nsp_accuracy", "mlm_loss", "nsp_loss"} <= set(history)
+    report.plot_learning_curve(history, tmp_path / "curve.png")
+    assert (tmp_path / "curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_quality_rows_are_summarized_against_the_imported_checkpoint():
+    report = _load("report")
+    rows = [
+        {"row": "scratch", "dev_accuracy_mean": 0.4, "dev_accuracy_std": 0.02,
+         "test_accuracy_of_dev_choice": 0.41, "seconds": 60.0},
+        {"row": "MiniLM", "dev_accuracy_mean": 0.8, "dev_accuracy_std": 0.01,
+         "test_accuracy_of_dev_choice": 0.79, "seconds": 90.0},
+    ]  # fmt: skip
+    table = report.summarize({"benchmark": "quality", "rows": rows})
+    assert table[0][1] == "dev 0.400 ± 0.020, test 0.410, 60 s" and table[0][3] == "0.5x"
+    failed = report.summarize({"benchmark": "serving", "error": "exit 1: boom"})
+    assert failed == [("serving", "failed: exit 1: boom", "-", "-")]
