@@ -62,6 +62,7 @@ def test_google_to_hf(tiny_pretrainer, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert f"read google checkpoint {prefix}" in printed
     assert "skipped (not model weights, or heads not asked for): " in printed  # Adam slots
+    assert "google-research's gelu is the tanh approximation" in printed
     tensors = load_file(str(out / "model.safetensors"))
     np.testing.assert_array_equal(
         tensors["cls.seq_relationship.weight"],
@@ -87,3 +88,49 @@ def test_bad_arguments_fail_with_a_message(tmp_path, capsys):
     argv = ["convert", "--from", "hf", "--input", str(tmp_path / "none"), "--output", "out"]
     assert main(argv) == 2
     assert "HF checkpoint directory not found" in capsys.readouterr().err
+
+
+def test_with_head_converts_the_task_model(tiny_backbone, tmp_path, capsys):
+    from bert_tf.models import BertClassifier
+
+    classifier = BertClassifier(tiny_backbone, num_classes=3)
+    labels = {0: "neg", 1: "neu", 2: "pos"}
+    save_hf_checkpoint(classifier, tmp_path / "src", id2label=labels)
+    argv = ["convert", "--from", "hf", "--input", str(tmp_path / "src")]
+    assert main([*argv, "--output", str(tmp_path / "bare")]) == 0
+    tensors = load_file(str(tmp_path / "bare" / "model.safetensors"))
+    assert "classifier.weight" not in tensors and "pooler.dense.weight" in tensors
+    assert main([*argv, "--with-head", "--output", str(tmp_path / "out")]) == 0
+    assert "task model: BertClassifier (BertForSequenceClassification head)" in (
+        capsys.readouterr().out
+    )
+    config = json.loads((tmp_path / "out" / "config.json").read_text())
+    assert config["architectures"] == ["BertForSequenceClassification"]
+    assert config["id2label"] == {"0": "neg", "1": "neu", "2": "pos"}
+    keras_file = tmp_path / "clf.keras"
+    assert main([*argv, "--with-head", "--to", "keras", "--output", str(keras_file)]) == 0
+    restored = keras.saving.load_model(keras_file)
+    inputs = {k: v for k, v in tiny_inputs(seed=2).items() if k != "masked_lm_positions"}
+    np.testing.assert_array_equal(np.asarray(restored(inputs)), np.asarray(classifier(inputs)))
+
+
+def test_keras_hub_both_ways(tiny_pretrainer, tmp_path, capsys):
+    import pytest
+
+    pytest.importorskip("keras_hub")
+    save_hf_checkpoint(tiny_pretrainer, tmp_path / "hf")
+    argv = ["convert", "--from", "hf", "--input", str(tmp_path / "hf"), "--to", "keras-hub"]
+    assert main([*argv, "--output", str(tmp_path / "hub")]) == 2
+    assert "--allow-gelu-approximation" in capsys.readouterr().err
+    assert main([*argv, "--output", str(tmp_path / "hub"), "--allow-gelu-approximation"]) == 0
+    assert "pre-training heads" in capsys.readouterr().out
+    back = ["convert", "--from", "keras-hub", "--input", str(tmp_path / "hub")]
+    assert main([*back, "--output", str(tmp_path / "again")]) == 0
+    config = json.loads((tmp_path / "again" / "config.json").read_text())
+    assert config["hidden_act"] == "gelu_new" and config["architectures"] == ["BertModel"]
+    again = load_file(str(tmp_path / "again" / "model.safetensors"))
+    want = load_file(str(tmp_path / "hf" / "model.safetensors"))
+    np.testing.assert_array_equal(
+        again["encoder.layer.1.attention.self.key.weight"],
+        want["bert.encoder.layer.1.attention.self.key.weight"],
+    )

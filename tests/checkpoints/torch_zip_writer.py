@@ -26,6 +26,7 @@ DTYPE_STORAGE = {
     np.dtype("float16"): "HalfStorage",
     np.dtype("int64"): "LongStorage",
     np.dtype("int32"): "IntStorage",
+    np.dtype("int16"): "ShortStorage",
 }
 
 
@@ -50,7 +51,7 @@ class Tensor:
 
     @classmethod
     def of(cls, array: np.ndarray) -> Tensor:
-        array = np.ascontiguousarray(array)
+        array = np.array(array, order="C")  # (ascontiguousarray would make a 0-d array 1-d)
         stride = tuple(s // array.itemsize for s in array.strides)
         return cls(array.reshape(-1), 0, array.shape, stride)
 
