@@ -57,20 +57,31 @@ def process_chunk(
     kept = sizes > 0  # google-research drops lines without tokens, then empty documents
     offsets = np.append(chunk.sentence_splits[:-1][kept], chunk.sentence_splits[-1])
     kept_before = np.concatenate([[0], np.cumsum(kept)])
-    doc_bounds = np.unique(kept_before[chunk.doc_splits])  # drops empty documents
+    doc_starts = kept_before[chunk.doc_splits]  # [D + 1] in kept sentences
+    non_empty = np.flatnonzero(np.diff(doc_starts) > 0)  # google-research drops empty ones
+    doc_bounds = np.append(doc_starts[non_empty], doc_starts[-1])
+    doc_ids = chunk.doc_ids[non_empty]
+    own = int((non_empty < chunk.num_documents).sum())
+    own_ids = doc_ids[:own]
+    first_continues = chunk.continues and own > 0 and non_empty[0] == 0
+    own_text = chunk.sentence_splits[chunk.doc_splits[chunk.num_documents]]
     counts = {
         "chunks": 1,
-        "documents": len(doc_bounds) - 1,
-        "sentences": int(kept.sum()),
-        "empty_sentences": int((~kept).sum()),
+        "documents": len(np.unique(own_ids)) - int(first_continues),
+        "document_pieces": own,
+        "sentences": int(kept[: chunk.doc_splits[chunk.num_documents]].sum()),
+        "empty_sentences": int((~kept[: chunk.doc_splits[chunk.num_documents]]).sum()),
         "input_bytes": chunk.num_bytes,
-        "corpus_tokens": len(chunk.ids),
-        "unk_tokens": int((chunk.ids == vocab.unk_id).sum()),
+        "corpus_tokens": int(own_text),
+        "unk_tokens": int((chunk.ids[:own_text] == vocab.unk_id).sum()),
+        "donors": len(doc_ids) - own,
     }
     empty = ChunkResult(chunk.key, b"", np.zeros(0, np.int64), np.zeros(0, np.int64), counts)
-    if len(doc_bounds) < 2:
+    if own < 1:
         return empty
-    spans = create_instance_spans(offsets.tolist(), doc_bounds.tolist(), config, rng)
+    spans = create_instance_spans(
+        offsets.tolist(), doc_bounds.tolist(), config, rng, doc_ids.tolist(), own
+    )
     if len(spans) == 0:
         return empty
     spans = spans.take(rng.permutation(len(spans)))  # shuffle within the chunk
@@ -92,6 +103,8 @@ def process_chunk(
         instance_tokens=int(input_mask.sum()),
         truncated=int(spans.truncated.sum()),
         random_next=int(spans.is_random_next.sum()),
+        same_document_negatives=int(spans.same_document.sum()),
+        forced_random_next=int(spans.forced_random.sum()),
         masked=int(masked.masked_lm_weights.sum()),
         mask_token=masked.num_mask_token,
         random_token=masked.num_random_token,

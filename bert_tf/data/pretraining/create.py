@@ -7,13 +7,18 @@ Example:
 
 from __future__ import annotations
 
-import glob
-import os
+import logging
 import time
 from collections.abc import Sequence
 
+from bert_tf.data.pretraining import file_io
 from bert_tf.data.pretraining.config import PretrainingDataConfig
-from bert_tf.data.pretraining.documents import expand_input_files
+from bert_tf.data.pretraining.donor_reservoir import prime_reservoir
+from bert_tf.data.pretraining.file_io import expand_input_files
+
+logger = logging.getLogger(__name__)
+UNK_WARNING_RATE = 0.05  # more [UNK] than this: the vocabulary (or casing) does not fit
+TRUNCATION_WARNING_RATE = 0.5  # more truncated instances: sequences too short for the text
 
 GZIP_NOTE = (
     "Shards are GZIP-compressed TFRecord files: read them with "
@@ -52,6 +57,11 @@ def create_pretraining_data(
 ) -> dict:
     """Build pre-training instances and write them with a stats JSON (`stats.json`).
 
+    Every path (inputs, vocabulary, output directory) may be on any filesystem `tf.io.gfile`
+    reaches (`gs://`, `hdfs://`, ...). A corpus without text, or with one document only (NSP
+    needs two), is refused; more than 5% `[UNK]` tokens or more than half of the instances
+    truncated is logged as a warning and listed under "warnings" in the stats.
+
     Args:
         input_files: text files or glob patterns; one sentence per line, blank line between
             documents (or running text with `plain_text=True`); `.gz` files are read too.
@@ -81,12 +91,13 @@ def create_pretraining_data(
         chunk_bytes=chunk_bytes,
     )
     files = expand_input_files(input_files)
-    if not os.path.isfile(vocab_file):
+    if not file_io.exists(vocab_file):
         raise FileNotFoundError(f"vocab file not found: {vocab_file}")
-    os.makedirs(output_dir, exist_ok=True)
-    stale = glob.glob(os.path.join(output_dir, "pretraining-*-of-*.tfrecord*"))
-    for path in stale:  # a rerun with other sharding must not leave old shards behind
-        os.remove(path)
+    prime_reservoir(files, config)  # refuses an empty or one-document corpus before any work
+    file_io.makedirs(output_dir)
+    shards = file_io.join(output_dir, "pretraining-*-of-*.tfrecord*")
+    for path in file_io.glob(shards):  # a rerun with other sharding must not leave old ones
+        file_io.remove(path)
     start = time.perf_counter()
     if runner == "local":
         from bert_tf.data.pretraining.local_driver import run_local
@@ -106,10 +117,37 @@ def create_pretraining_data(
         instances_per_s=round(instances / elapsed, 1) if elapsed else 0.0,
         input_files=list(files),
         vocab_file=vocab_file,
-        output_files=sorted(glob.glob(os.path.join(output_dir, "pretraining-*-of-*.tfrecord*"))),
+        output_files=file_io.glob(shards),
         config=config.to_dict(),
         features=FEATURES_NOTE,
         **({"note": GZIP_NOTE} if config.compression else {}),
     )
-    stats.write(os.path.join(output_dir, "stats.json"), summary)
+    summary["warnings"] = corpus_warnings(summary)
+    for message in summary["warnings"]:
+        logger.warning(message)
+    stats.write(file_io.join(output_dir, "stats.json"), summary)
     return summary
+
+
+def corpus_warnings(summary: dict) -> list[str]:
+    """Warnings about a corpus that builds but trains badly, each with its figure."""
+    messages = []
+    if summary["unk_rate"] > UNK_WARNING_RATE:
+        messages.append(
+            f"{summary['unk_rate']:.1%} of the corpus tokens are [UNK] "
+            f"({summary['unk_tokens']} of {summary['corpus_tokens']}): the vocabulary does not "
+            "fit this text (wrong vocab, or a cased corpus with an uncased vocab: --cased)"
+        )
+    if summary["truncation_rate"] > TRUNCATION_WARNING_RATE:
+        messages.append(
+            f"{summary['truncation_rate']:.1%} of the instances are truncated "
+            f"({summary['truncated']} of {summary['instances']}): sentences are long for "
+            f"max_seq_length={summary['config']['max_seq_length']} (raise it, or split "
+            "running text into sentences with --plain-text)"
+        )
+    if summary["same_document_negatives"]:
+        messages.append(
+            f"{summary['same_document_negatives']} random-next segments come from their own "
+            "document"
+        )
+    return messages

@@ -3,57 +3,57 @@
 Input format (google-research/bert): one sentence per line, a blank line between
 documents. In plain-text mode a document's lines are running text, joined and split
 into sentences with `bert_tf.text.sentence_splitting.split_sentences`. Files ending in `.gz`
-are read through gzip. Chunks never span files, so a chunk is named by
-`(file_index, chunk_index)` in every driver; a document longer than four chunks is cut
-into pieces so memory stays bounded on any input.
+are read through gzip; any path `tf.io.gfile` reaches works (`file_io`). Chunks never span
+files, so a chunk is named by `(file_index, chunk_index)` in every driver; a document
+longer than four chunks is cut into pieces so memory stays bounded on any input, and every
+piece keeps its document's id (`document_id(file_index, ordinal)`), so NSP never takes a
+piece of the same document for a "random next" segment.
 
 Example:
     >>> for chunk in iter_chunks("corpus.txt", file_index=0, chunk_bytes=1 << 19):
-    ...     print(chunk.key, len(chunk.documents))
+    ...     print(chunk.key, len(chunk.documents))  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import glob
-import gzip
-import os
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from bert_tf.data.pretraining import file_io
+from bert_tf.data.pretraining.file_io import expand_input_files
 from bert_tf.text.sentence_splitting import split_sentences
+
+__all__ = ["Chunk", "document_id", "expand_input_files", "iter_chunks", "iter_document_lines"]
+
+
+def document_id(file_index: int, ordinal: int) -> int:
+    """One int64 per document of the job: the file's index and the document's place in it."""
+    return (file_index << 40) | ordinal
 
 
 @dataclass
 class Chunk:
-    """Documents (lists of sentences) read from one file, plus where they came from."""
+    """Documents (lists of sentences) read from one file, plus where they came from.
+
+    `doc_ids[d]` identifies document d across chunks (pieces of a long document share it);
+    `continues` says the first document began in an earlier chunk. `donors` are runs of
+    sentences of other documents (ids in `donor_ids`) that random-next segments may use;
+    the drivers attach them from `DonorReservoir`.
+    """
 
     file_index: int
     chunk_index: int
     documents: list[list[str]]
     num_bytes: int
+    doc_ids: list[int] = field(default_factory=list)
+    continues: bool = False
+    donors: list[list[str]] = field(default_factory=list)
+    donor_ids: list[int] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[int, int]:
         return (self.file_index, self.chunk_index)
-
-
-def expand_input_files(patterns: Sequence[str]) -> list[str]:
-    """Glob patterns (in order, each pattern's matches sorted) into a list of existing files."""
-    files: list[str] = []
-    for pattern in patterns:
-        matches = sorted(glob.glob(pattern)) if glob.has_magic(pattern) else [pattern]
-        for path in matches:
-            if not os.path.isfile(path):
-                raise FileNotFoundError(f"input file not found: {path}")
-            files.append(path)
-    if not files:
-        raise FileNotFoundError(f"no input files match {list(patterns)}")
-    return files
-
-
-def _open_local(path: str) -> BinaryIO:
-    return gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
 
 
 def _finish(lines: list[str], plain_text: bool) -> list[str]:
@@ -64,10 +64,11 @@ def _finish(lines: list[str], plain_text: bool) -> list[str]:
 
 def iter_document_lines(
     binary: BinaryIO, plain_text: bool = False, max_document_bytes: int | None = None
-) -> Iterator[tuple[list[str], int]]:
-    """Yield (sentences, bytes read) per document of an open binary file.
+) -> Iterator[tuple[list[str], int, bool]]:
+    """Yield (sentences, bytes read, cut) per document of an open binary file.
 
-    A document longer than `max_document_bytes` is yielded in consecutive pieces.
+    A document longer than `max_document_bytes` is yielded in consecutive pieces; `cut` is
+    True when the next piece continues this document.
     """
     lines: list[str] = []
     size = 0
@@ -77,10 +78,10 @@ def iter_document_lines(
         if line:
             lines.append(line)
         if lines and (not line or (max_document_bytes and size >= max_document_bytes)):
-            yield _finish(lines, plain_text), size
+            yield _finish(lines, plain_text), size, bool(line)
             lines, size = [], 0
     if lines:
-        yield _finish(lines, plain_text), size
+        yield _finish(lines, plain_text), size, False
 
 
 def iter_chunks(
@@ -88,7 +89,7 @@ def iter_chunks(
     file_index: int,
     chunk_bytes: int,
     plain_text: bool = False,
-    opener: Callable[[str], BinaryIO] = _open_local,
+    opener: Callable[[str], BinaryIO] = file_io.open_binary,
 ) -> Iterator[Chunk]:
     """Cut one file into chunks of whole documents of about `chunk_bytes` of text each.
 
@@ -97,17 +98,23 @@ def iter_chunks(
         file_index: position of the file in the job's input list (names the chunks).
         chunk_bytes: a chunk is closed after the document that reaches this size.
         plain_text: sentence-split each document's running text.
-        opener: opens `path` for binary reading (the Beam driver passes its FileSystems).
+        opener: opens `path` for binary reading (default: `tf.io.gfile`, `.gz` decompressed).
     """
     documents: list[list[str]] = []
-    size = 0
-    index = 0
+    doc_ids: list[int] = []
+    size = index = ordinal = 0
+    continues = was_cut = False
     with opener(path) as binary:
-        for sentences, num_bytes in iter_document_lines(binary, plain_text, 4 * chunk_bytes):
+        for sentences, num_bytes, cut in iter_document_lines(binary, plain_text, 4 * chunk_bytes):
+            if not documents:
+                continues = was_cut
             documents.append(sentences)
+            doc_ids.append(document_id(file_index, ordinal))
+            ordinal += 0 if cut else 1
+            was_cut = cut
             size += num_bytes
             if size >= chunk_bytes:
-                yield Chunk(file_index, index, documents, size)
-                documents, size, index = [], 0, index + 1
+                yield Chunk(file_index, index, documents, size, doc_ids, continues)
+                documents, doc_ids, size, index = [], [], 0, index + 1
     if documents:
-        yield Chunk(file_index, index, documents, size)
+        yield Chunk(file_index, index, documents, size, doc_ids, continues)

@@ -17,12 +17,13 @@ Example:
 from __future__ import annotations
 
 import gzip
-import os
 import struct
 from collections.abc import Mapping
 
 import google_crc32c
 import numpy as np
+
+from bert_tf.data.pretraining import file_io
 
 _KEY = 0x0A  # field 1, length-delimited (Example.features, Features.feature, map key, lists)
 _VALUE = 0x12  # field 2, length-delimited (map value)
@@ -160,7 +161,7 @@ def frame_records(data: bytes, lengths: np.ndarray, rows: np.ndarray | None = No
 
 def shard_path(output_dir: str, shard: int, num_shards: int, suffix: str) -> str:
     """`<dir>/pretraining-00003-of-00008.tfrecord[.gz]` (the Beam driver's naming too)."""
-    return os.path.join(output_dir, f"pretraining-{shard:05d}-of-{num_shards:05d}{suffix}")
+    return file_io.join(output_dir, f"pretraining-{shard:05d}-of-{num_shards:05d}{suffix}")
 
 
 class ExampleWriter:
@@ -171,9 +172,9 @@ class ExampleWriter:
         self.num_shards = num_shards
         self.compression = compression
         suffix = ".tfrecord.gz" if compression == "GZIP" else ".tfrecord"
-        os.makedirs(output_dir, exist_ok=True)
+        file_io.makedirs(output_dir)
         self.paths = [shard_path(output_dir, i, num_shards, suffix) for i in range(num_shards)]
-        self._raw = [open(path, "wb") for path in self.paths]  # noqa: SIM115 (closed in close)
+        self._raw = [file_io.create_binary(path) for path in self.paths]
         self._files = self._raw
         if compression == "GZIP":  # mtime 0 and no name: the same bytes on every run
             self._files = [

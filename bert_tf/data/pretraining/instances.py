@@ -5,8 +5,9 @@ or with `short_seq_prob` a random length in [2, target]; sentences are gathered 
 the target is reached (or the document ends); A takes a random number of them and B
 is either the rest (label 0) or, half of the time or when only one sentence was
 gathered, a run of sentences from a random other document (label 1, and the unused
-sentences are put back). The longer segment is then trimmed one token at a time, from
-the front or the back at random, until the pair fits.
+sentences are put back). The other document is one of the chunk's own or one of its
+donors (`DonorReservoir`), never one with the same document id. The longer segment is
+then trimmed one token at a time, from the front or the back at random, until the pair fits.
 
 Only lengths are handled in Python: A and B are contiguous spans of the chunk's token
 array (before and after trimming), so `assemble` builds all instances with numpy.
@@ -38,6 +39,8 @@ class InstanceSpans:
     b_len: np.ndarray  # [N] int64
     is_random_next: np.ndarray  # [N] bool
     truncated: np.ndarray  # [N] bool
+    same_document: np.ndarray  # [N] bool: a random-next B from A's own document
+    forced_random: np.ndarray  # [N] bool: random next because only one sentence was gathered
 
     def __len__(self) -> int:
         return len(self.a_start)
@@ -68,21 +71,28 @@ def create_instance_spans(
     doc_bounds: list[int],
     config: PretrainingDataConfig,
     rng: np.random.Generator,
+    doc_ids: list[int] | None = None,
+    num_own: int | None = None,
 ) -> InstanceSpans:
-    """Pairs for every document of a chunk, `config.dupe_factor` times.
+    """Pairs for every own document of a chunk, `config.dupe_factor` times.
 
     Args:
         offsets: sentence i is tokens offsets[i]:offsets[i + 1] (no empty sentences).
         doc_bounds: document d is sentences doc_bounds[d]:doc_bounds[d + 1] (none empty).
         config: max_seq_length, short_seq_prob and dupe_factor are used.
-        rng: the chunk's generator; random-next documents are drawn from this chunk.
+        rng: the chunk's generator.
+        doc_ids: each document's corpus-wide id (default: all different).
+        num_own: the first `num_own` documents get instances; all (own and donors) are
+            random-next candidates, except those with the current document's id.
     """
     max_tokens = config.max_num_tokens
     num_docs = len(doc_bounds) - 1
+    ids = list(range(num_docs)) if doc_ids is None else list(doc_ids)
+    num_own = num_docs if num_own is None else num_own
     uniform = _uniforms(rng).__next__
-    rows: list[tuple[int, int, int, int, bool, int, int]] = []
+    rows: list[tuple[int, int, int, int, bool, int, int, bool, bool]] = []
     for _ in range(config.dupe_factor):
-        for doc in range(num_docs):
+        for doc in range(num_own):
             lo, hi = doc_bounds[doc], doc_bounds[doc + 1]
             target = max_tokens
             if uniform() < config.short_seq_prob:
@@ -96,12 +106,17 @@ def create_instance_spans(
                     a_end = first + (1 if n == 1 else 1 + int(uniform() * (n - 1)))
                     a_start, a_len = offsets[first], offsets[a_end] - offsets[first]
                     random_next = n == 1 or uniform() < 0.5
+                    same = False
                     if random_next:
                         other = doc
-                        for _ in range(10 if num_docs > 1 else 0):
+                        for _ in range(10):
                             other = int(uniform() * num_docs)
-                            if other != doc:
+                            if ids[other] != ids[doc]:
                                 break
+                        if ids[other] == ids[doc]:  # rare: scan on for the next other one
+                            found = [c for c in range(num_docs) if ids[c] != ids[doc]]
+                            other = found[bisect_left(found, other) % len(found)] if found else doc
+                        same = ids[other] == ids[doc]
                         r_lo, r_hi = doc_bounds[other], doc_bounds[other + 1]
                         start = r_lo + int(uniform() * (r_hi - r_lo))
                         goal = offsets[start] + target - a_len
@@ -111,11 +126,12 @@ def create_instance_spans(
                     else:
                         b_start, b_len = offsets[a_end], offsets[i + 1] - offsets[a_end]
                     trim_a, trim_b = _trim(a_len, b_len, max_tokens)
-                    rows.append((a_start, a_len, b_start, b_len, random_next, trim_a, trim_b))
+                    row = (a_start, a_len, b_start, b_len, random_next, trim_a, trim_b)
+                    rows.append((*row, same, n == 1))
                     first = i + 1
                     gathered = 0
                 i += 1
-    table = np.array(rows, dtype=np.int64).reshape(-1, 7)
+    table = np.array(rows, dtype=np.int64).reshape(-1, 9)
     trim_a, trim_b = table[:, 5], table[:, 6]
     front_a = rng.binomial(trim_a, 0.5)  # each trimmed token: front or back at random
     front_b = rng.binomial(trim_b, 0.5)
@@ -126,6 +142,8 @@ def create_instance_spans(
         b_len=table[:, 3] - trim_b,
         is_random_next=table[:, 4].astype(bool),
         truncated=(trim_a + trim_b) > 0,
+        same_document=table[:, 7].astype(bool),
+        forced_random=table[:, 8].astype(bool),
     )
 
 

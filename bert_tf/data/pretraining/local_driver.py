@@ -1,6 +1,7 @@
 """Local multi-process driver: read and tokenize in this process, build in worker processes.
 
-The parent streams chunks from the files in order, tokenizes each chunk in one batched
+The parent streams chunks from the files in order (with their NSP donors from
+`DonorReservoir`, which only this sequential reader updates), tokenizes each chunk in one batched
 call (tf-text releases the GIL) and hands it to a pool of `spawn`ed workers, which
 build, mask, serialize and frame the records with numpy only (no TensorFlow in the
 workers, so they stay small). At most `2 * num_workers` chunks are in flight and
@@ -16,13 +17,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from tqdm import tqdm
 
+from bert_tf.data.pretraining import file_io
 from bert_tf.data.pretraining.chunk_processor import process_chunk
 from bert_tf.data.pretraining.config import PretrainingDataConfig
-from bert_tf.data.pretraining.documents import Chunk, iter_chunks
+from bert_tf.data.pretraining.donor_reservoir import iter_chunks_with_donors
 from bert_tf.data.pretraining.example_writer import ExampleWriter
 from bert_tf.data.pretraining.stats import PretrainingStats
 from bert_tf.data.pretraining.tokenization import (
@@ -42,11 +44,6 @@ def _init_worker(vocab: VocabInfo, config: PretrainingDataConfig) -> None:
 def _build(chunk: TokenizedChunk) -> tuple[dict[int, bytes], dict[str, int]]:
     result = process_chunk(chunk, _WORKER["vocab"], _WORKER["config"])
     return result.framed_by_shard(), result.counts
-
-
-def iter_all_chunks(files: Sequence[str], config: PretrainingDataConfig) -> Iterator[Chunk]:
-    for index, path in enumerate(files):
-        yield from iter_chunks(path, index, config.chunk_bytes, config.plain_text)
 
 
 def run_local(
@@ -71,7 +68,7 @@ def run_local(
     vocab = VocabInfo.from_file(vocab_file)
     tokenizer = load_tokenizer(vocab_file, config.lower_case)
     stats = PretrainingStats()
-    total = sum(os.path.getsize(path) for path in files)
+    total = sum(file_io.size(path) for path in files)
     bar = tqdm(
         total=total, unit="B", unit_scale=True, disable=not progress, desc="pretraining data"
     )
@@ -84,7 +81,7 @@ def run_local(
         bar.set_postfix(instances=stats.counts["instances"], refresh=False)
 
     with ExampleWriter(output_dir, config.num_shards, config.compression) as writer, bar:
-        chunks = (tokenize_chunk(tokenizer, chunk) for chunk in iter_all_chunks(files, config))
+        chunks = (tokenize_chunk(tokenizer, c) for c in iter_chunks_with_donors(files, config))
         if num_workers == 0:
             _init_worker(vocab, config)
             for chunk in chunks:

@@ -13,9 +13,13 @@ import json
 from collections import Counter
 from collections.abc import Mapping
 
+from bert_tf.data.pretraining import file_io
+
 COUNTS = (
     "chunks",
     "documents",
+    "document_pieces",
+    "donors",
     "sentences",
     "empty_sentences",
     "input_bytes",
@@ -25,6 +29,8 @@ COUNTS = (
     "instance_tokens",
     "truncated",
     "random_next",
+    "same_document_negatives",
+    "forced_random_next",
     "masked",
     "mask_token",
     "random_token",
@@ -54,6 +60,11 @@ class PretrainingStats:
             **{name: int(c[name]) for name in COUNTS},
             "truncation_rate": _rate(c["truncated"], c["instances"]),
             "random_next_rate": _rate(c["random_next"], c["instances"]),
+            # Among pairs that had a choice (more than one sentence gathered): the 50% coin.
+            "coin_random_next_rate": _rate(
+                c["random_next"] - c["forced_random_next"],
+                c["instances"] - c["forced_random_next"],
+            ),
             "unk_rate": _rate(c["unk_tokens"], c["corpus_tokens"]),
             "masked_fraction": _rate(c["masked"], c["instance_tokens"]),
             "masked_per_instance": _rate(c["masked"], c["instances"]),
@@ -65,6 +76,5 @@ class PretrainingStats:
 
     @staticmethod
     def write(path: str, summary: dict) -> None:
-        with open(path, "w", encoding="utf-8") as handle:
-            json.dump(summary, handle, indent=2, sort_keys=True)
-            handle.write("\n")
+        text = json.dumps(summary, indent=2, sort_keys=True) + "\n"
+        file_io.write_bytes(path, text.encode("utf-8"))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bert_tf.data.pretraining import file_io
 from bert_tf.data.pretraining.documents import Chunk
 from bert_tf.text.special_tokens import missing_special_tokens
 
@@ -51,9 +52,9 @@ class VocabInfo:
     @classmethod
     def from_file(cls, vocab_file: str) -> VocabInfo:
         try:
-            with open(vocab_file, encoding="utf-8") as handle:
-                tokens = [line.rstrip("\n").strip() for line in handle]
-        except OSError as error:
+            text = file_io.read_bytes(vocab_file).decode("utf-8")
+            tokens = [line.strip() for line in text.split("\n")]
+        except Exception as error:  # OSError locally, tf.errors.NotFoundError elsewhere
             raise FileNotFoundError(f"cannot read vocab file {vocab_file}: {error}") from error
         while tokens and not tokens[-1]:
             tokens.pop()
@@ -65,14 +66,19 @@ class VocabInfo:
 @dataclass
 class TokenizedChunk:
     """A chunk as token ids: sentence i is ids[sentence_splits[i]:sentence_splits[i + 1]];
-    document d is sentences doc_splits[d]:doc_splits[d + 1]."""
+    document d is sentences doc_splits[d]:doc_splits[d + 1]. The first `num_documents`
+    documents are the chunk's own; the rest are its donors (random-next material only).
+    `doc_ids[d]` identifies each document across the corpus."""
 
     file_index: int
     chunk_index: int
     ids: np.ndarray  # [num_tokens] int32
     sentence_splits: np.ndarray  # [num_sentences + 1] int64
-    doc_splits: np.ndarray  # [num_documents + 1] int64
+    doc_splits: np.ndarray  # [num_documents + num_donors + 1] int64
     num_bytes: int
+    doc_ids: np.ndarray  # [num_documents + num_donors] int64
+    num_documents: int
+    continues: bool = False  # the first document began in an earlier chunk
 
     @property
     def key(self) -> tuple[int, int]:
@@ -83,19 +89,31 @@ def load_tokenizer(vocab_file: str, lower_case: bool = True):
     """The project tokenizer (`bert_tf.text.BertTokenizer`), imported lazily (TensorFlow)."""
     from bert_tf.text import BertTokenizer
 
-    return BertTokenizer(vocab_file, lower_case=lower_case)
+    return BertTokenizer(file_io.local_copy(vocab_file, ".txt"), lower_case=lower_case)
 
 
 def tokenize_chunk(tokenizer, chunk: Chunk) -> TokenizedChunk:
-    """Tokenize every sentence of a chunk in one batched call."""
-    sentences = [s for document in chunk.documents for s in document]
-    doc_splits = np.zeros(len(chunk.documents) + 1, dtype=np.int64)
-    np.cumsum([len(d) for d in chunk.documents], out=doc_splits[1:])
+    """Tokenize every sentence of a chunk (and of its donors) in one batched call."""
+    documents = [*chunk.documents, *chunk.donors]
+    sentences = [s for document in documents for s in document]
+    doc_splits = np.zeros(len(documents) + 1, dtype=np.int64)
+    np.cumsum([len(d) for d in documents], out=doc_splits[1:])
     ragged = tokenizer.tokenize(sentences)
     if ragged.ragged_rank > 1:  # [sentences, words, pieces] -> [sentences, pieces]
         ragged = ragged.merge_dims(1, -1)
     ids = np.asarray(ragged.flat_values.numpy(), dtype=np.int32)
     splits = np.asarray(ragged.row_splits.numpy(), dtype=np.int64)
+    doc_ids = np.asarray([*chunk.doc_ids, *chunk.donor_ids], dtype=np.int64)
+    if len(doc_ids) != len(documents):  # a chunk built by hand: every document its own
+        doc_ids = np.arange(len(documents), dtype=np.int64)
     return TokenizedChunk(
-        chunk.file_index, chunk.chunk_index, ids, splits, doc_splits, chunk.num_bytes
+        chunk.file_index,
+        chunk.chunk_index,
+        ids,
+        splits,
+        doc_splits,
+        chunk.num_bytes,
+        doc_ids,
+        len(chunk.documents),
+        chunk.continues,
     )
