@@ -1,0 +1,149 @@
+"""Version pushes under load, a corrupt push, and SIGTERM, against one `bert-tf serve` process.
+
+Versions are pushed as operators (and the TFX Pusher) push them: written elsewhere, then
+renamed into BASE/NAME/<version> in one step.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+
+import numpy as np
+import pytest
+from conftest import ServerProcess, write_model
+
+TEXT = "one two three four five six"  # 6 words: P(long) = sigmoid(scale * 3)
+
+
+@pytest.fixture(scope="module")
+def server(model_base, tmp_path_factory):
+    process = ServerProcess(
+        [
+            "--model-base-path", str(model_base),
+            "--model-name", "clf",
+            "--enable-batching",
+            "--file-system-poll-wait-seconds", "0.5",
+        ],
+        tmp_path_factory.mktemp("reload") / "log.txt",
+    )  # fmt: skip
+    try:
+        process.wait_ready("clf")
+        yield process
+    finally:
+        process.stop()
+
+
+def push(base, version, source=None, scale=1.0):
+    staging = base.parent / f".staging-{version}"
+    if source is None:
+        write_model(staging, scale=scale)
+    else:
+        shutil.copytree(source, staging)
+    os.rename(staging, base / str(version))
+    return base / str(version)
+
+
+def wait_for(condition, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
+
+
+@pytest.mark.slow
+def test_push_under_load_switches_versions_without_failed_requests(server, model_base):
+    from bert_tf.serving import BertServingClient
+
+    stop = threading.Event()
+    answers: list[list[tuple[int, float]]] = [[] for _ in range(8)]
+    failures: list[BaseException] = []
+
+    def send(seen):
+        client = BertServingClient(server.target, "clf", retries=0)
+        while not stop.is_set():
+            try:
+                outputs = client.predict_raw({"text": [TEXT]})
+                seen.append((client.last_version, float(outputs["probabilities"][0, 1])))
+            except BaseException as error:  # every failure counts
+                failures.append(error)
+
+    threads = [threading.Thread(target=send, args=(seen,)) for seen in answers]
+    start = time.monotonic()
+    for thread in threads:
+        thread.start()
+    time.sleep(3)
+    push(model_base, 2, scale=2.0)
+    time.sleep(max(0.0, 20 - (time.monotonic() - start)))
+    stop.set()
+    for thread in threads:
+        thread.join()
+
+    assert not failures, failures[:3]
+    expected = {1: 1 / (1 + np.exp(-3.0)), 2: 1 / (1 + np.exp(-6.0))}
+    for seen in answers:
+        versions = [version for version, _ in seen]
+        assert versions[0] == 1 and versions[-1] == 2, "answers must switch to version 2"
+        switch = versions.index(2)
+        assert set(versions[switch:]) == {2}, "once on version 2, never back to 1"
+        for version, probability in seen:
+            assert probability == pytest.approx(expected[version], 1e-6)
+    total = sum(len(seen) for seen in answers)
+    print(f"{total} requests in 20 s by 8 threads, 0 failed")
+
+
+def test_corrupt_push_is_rejected_and_the_last_good_version_keeps_serving(server, model_base):
+    from bert_tf.serving import BertServingClient
+
+    client = BertServingClient(server.target, "clf")
+    serving = client.predict_raw({"text": [TEXT]}) and client.last_version
+    bad = max(int(p.name) for p in model_base.iterdir() if p.name.isdigit()) + 1
+    version_dir = push(model_base, bad, source=model_base / "1")
+    pb = version_dir / "saved_model.pb"
+    pb.write_bytes(pb.read_bytes()[: pb.stat().st_size // 2])  # truncated
+
+    def failed():
+        return any(row["version"] == str(bad) for row in client.status())
+
+    wait_for(failed)
+    rows = {row["version"]: row for row in client.status()}
+    assert rows[str(bad)]["state"] == "END"
+    assert rows[str(bad)]["status"]["error_code"] == "DATA_LOSS"
+    assert f"failed to load version {bad}" in rows[str(bad)]["status"]["error_message"]
+    assert "cannot parse" in rows[str(bad)]["status"]["error_message"]
+    assert rows[str(serving)]["state"] == "AVAILABLE"
+    client.predict_raw({"text": [TEXT]})
+    assert client.last_version == serving
+    assert f"failed to load version {bad}" in server.output()
+    rest = BertServingClient(server.rest_target, "clf", rest=True).status()
+    assert {row["version"]: row["state"] for row in rest}[str(bad)] == "END"
+
+
+def test_sigterm_finishes_in_flight_requests_and_exits_cleanly(server):
+    from bert_tf.serving import BertServingClient, ServingError
+
+    outcomes = []
+
+    def send():
+        client = BertServingClient(server.target, "clf", retries=0)
+        for _ in range(200):
+            try:
+                client.predict_raw({"text": [TEXT] * 4})
+                outcomes.append("ok")
+            except ServingError as error:
+                outcomes.append(error.code)
+                return
+
+    thread = threading.Thread(target=send)
+    thread.start()
+    time.sleep(1.0)
+    assert server.stop() == 0
+    thread.join()
+    assert "ok" in outcomes and set(outcomes) <= {"ok", "UNAVAILABLE"}
+    log = server.output()
+    assert "received a termination signal" in log and "shut down cleanly" in log
+    assert "Traceback" not in log
