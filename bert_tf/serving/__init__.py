@@ -20,6 +20,7 @@ _EXPORTS = {
     "Servable": "bert_tf.serving.servable",
     "Batcher": "bert_tf.serving.batcher",
     "ServingError": "bert_tf.serving.serving_error",
+    "ServerProcess": "bert_tf.serving.server_process",
 }
 
 __all__ = sorted(_EXPORTS)
