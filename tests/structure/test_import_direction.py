@@ -21,7 +21,7 @@ RANKS = {
     "text": 1,
     "models": 2,
     "data": 3,
-    "datasets": 3,
+    "datasets": 4,
     "checkpoints": 3,
     "evaluation": 4,
     "tasks": 5,
@@ -31,10 +31,18 @@ RANKS = {
     "pipeline": 9,
     "commands": 10,
     "cli": 10,
+    "cli_reference": 11,
     "demo": 10,
     "__init__": 10,
 }
 KERAS_ONLY = ("layers", "models")
+# The declared exceptions, each with its reason (a lazy import inside one function).
+UPWARD = {
+    ("models/bert_backbone.py", "bert_tf.checkpoints.any_checkpoint"): (
+        "BertBackbone.from_preset(path) loads a checkpoint directory: the one entry point "
+        "keras-hub users expect"
+    ),
+}
 
 
 def _part(module_path: Path) -> str:
@@ -67,7 +75,7 @@ def test_imports_point_down(path: Path) -> None:
         if pieces[0] != "bert_tf" or len(pieces) < 2:
             continue
         target = pieces[1]
-        if target == part:
+        if target == part or (str(path.relative_to(PACKAGE)), name) in UPWARD:
             continue
         assert RANKS.get(target, 99) < RANKS[part], (
             f"{path.relative_to(PACKAGE.parent)} ({part}, rank {RANKS[part]}) imports {name} "

@@ -4,7 +4,7 @@ A test compares the committed file with a fresh rendering, so the reference cann
 after changing a flag, regenerate it.
 
 Example:
-    $ python -m bert_tf.commands.reference > docs/cli.md
+    $ python -m bert_tf.cli_reference > docs/cli.md
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def render() -> str:
             "# `bert-tf` command reference",
             "",
             "Generated from the commands' own `--help` by "
-            "`python -m bert_tf.commands.reference > docs/cli.md`; a test fails when it is "
+            "`python -m bert_tf.cli_reference > docs/cli.md`; a test fails when it is "
             "stale.",
             "",
             "```text",
