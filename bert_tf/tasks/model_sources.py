@@ -53,9 +53,10 @@ def load_backbone(
 
     Args:
         init: a preset name ("bert_base": random weights), a `.keras` file (a backbone,
-            pre-trainer or task model; its backbone is used), an HF checkpoint directory
-            (config.json + model.safetensors), or a run directory with `model.keras` (fine-tuning)
-            or `backbone.keras` (`bert-tf pretrain`) beside `vocab.txt`.
+            pre-trainer or task model; its backbone is used), an imported checkpoint (an HF
+            directory with safetensors or pytorch_model.bin, a keras-hub preset, a
+            google-research TF1 checkpoint), or a run directory with `model.keras`
+            (fine-tuning) or `backbone.keras` (`bert-tf pretrain`) beside `vocab.txt`.
         vocab_file: WordPiece vocabulary; required for a preset or a bare `.keras` file.
         lower_case: tokenizer casing where the source does not record it.
         config_overrides: BertConfig fields for a preset (e.g. num_layers=2 for tests).
@@ -63,10 +64,10 @@ def load_backbone(
     import keras
 
     path = Path(init)
-    if path.is_dir() and (path / "model.safetensors").is_file():
-        from bert_tf.checkpoints import load_hf_checkpoint
+    if _imported_format(path):  # an HF, keras-hub or google-research checkpoint
+        from bert_tf.checkpoints.any_checkpoint import load_checkpoint
 
-        loaded = load_hf_checkpoint(path, with_heads=False, load_tokenizer=False)
+        loaded = load_checkpoint(path, with_heads=False)
         vocab = Path(vocab_file) if vocab_file else loaded.vocab_file
         if vocab is None:
             raise FileNotFoundError(f"{path} has no vocab.txt; pass --vocab")
@@ -100,6 +101,18 @@ def load_backbone(
     tokenizer = make_tokenizer(vocab_file, lower_case)
     overrides = {"vocab_size": tokenizer.vocab_size, **config_overrides}
     return BertBackbone.from_preset(init, **overrides), tokenizer, Path(vocab_file)
+
+
+def _imported_format(path: Path) -> bool:
+    """Whether `path` is a checkpoint of another system (not a bert-tf run or .keras file)."""
+    if not path.exists() and not Path(f"{path}.index").exists():
+        return False
+    from bert_tf.checkpoints.any_checkpoint import checkpoint_format
+
+    try:
+        return checkpoint_format(path) in ("hf", "keras-hub", "google")
+    except ValueError:
+        return False
 
 
 def _saved_lower_case(model_dir: Path, default: bool) -> bool:
