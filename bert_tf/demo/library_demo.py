@@ -1,4 +1,4 @@
-"""`make demo`: the main job end to end on real offline text, small enough for a laptop.
+"""`python -m bert_tf.demo --library`: the library stages one after another, no TFX.
 
 Stages (each prints what it did; outputs go to `demo_output/`):
   1. corpus      real English from the Python docs and installed packages' docstrings
@@ -12,18 +12,15 @@ Stages (each prints what it did; outputs go to `demo_output/`):
                  the same architecture trained from scratch, then a few dev predictions.
 
 Example:
-    $ python -m bert_tf.demo --output-dir demo_output --corpus-mb 5   # what `make demo` runs
-    $ python -m bert_tf.demo --quick                                  # a first look
+    $ python -m bert_tf.demo --library --output-dir demo_output --corpus-mb 5
+    $ python -m bert_tf.demo --library --quick                        # a first look
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import shutil
 import time
-import warnings
 from pathlib import Path
 
 
@@ -179,34 +176,18 @@ def stage_finetune(out: Path, per_class: int, epochs: int) -> None:
         print(f"   [{mark}] {label:8s} (gold {row['label']:8s}) {row['text'][:70]}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bert_tf.demo",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--output-dir", default="demo_output", help="where outputs go")
-    parser.add_argument("--corpus-mb", type=float, default=5.0, help="size of the real corpus")
-    parser.add_argument("--vocab-size", type=int, default=8000, help="WordPiece vocabulary size")
-    parser.add_argument("--quick", action="store_true", help="smaller stages (about 3 minutes)")
-    args = parser.parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    warnings.filterwarnings("ignore", category=FutureWarning)
-    out = Path(args.output_dir)
+def run_library_demo(out: Path, corpus_mb: float, vocab_size: int, quick: bool) -> int:
+    """The library stages in order, writing into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     # Every run rebuilds the corpus, vocabulary and data, so checkpoints of an earlier run do
     # not fit them (a different vocabulary size, say): training starts fresh each time.
     for stale in ("pretrain", "finetune_minilm", "finetune_scratch"):
         shutil.rmtree(out / stale, ignore_errors=True)
-    corpus = stage_corpus(out, args.corpus_mb)
-    vocab = stage_vocabulary(out, corpus, args.vocab_size)
+    corpus = stage_corpus(out, corpus_mb)
+    vocab = stage_vocabulary(out, corpus, vocab_size)
     stage_tokenize(vocab, corpus)
     data_dir = stage_pretraining_data(out, corpus, vocab, seq_length=64)
-    stage_pretrain(out, data_dir, vocab, seq_length=64, steps=100 if args.quick else 2000)
-    stage_finetune(out, per_class=60 if args.quick else 250, epochs=1 if args.quick else 2)
+    stage_pretrain(out, data_dir, vocab, seq_length=64, steps=100 if quick else 2000)
+    stage_finetune(out, per_class=60 if quick else 250, epochs=1 if quick else 2)
     print(f"\nDone. Outputs in {out}/")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
