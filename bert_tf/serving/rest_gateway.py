@@ -9,7 +9,8 @@ Errors answer `{"error": message}` with TF Serving's HTTP status for the code.
 
 Example:
     >>> gateway = RestGateway(model_server, port=8501)  # doctest: +SKIP
-    >>> gateway.start()  # curl -d '{"instances": ["hi"]}' localhost:8501/v1/models/bert:predict
+    >>> gateway.start()  # doctest: +SKIP
+    $ curl -d '{"instances": ["hi"]}' localhost:8501/v1/models/bert:predict
 """
 
 from __future__ import annotations

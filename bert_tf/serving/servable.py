@@ -37,7 +37,6 @@ class Servable:
         from tensorflow.core.protobuf import saved_model_pb2
 
         self.name, self.version, self.path = name, int(version), Path(path)
-        self.max_text_bytes = max_text_bytes
         pb = self.path / "saved_model.pb"
         try:
             saved_model = saved_model_pb2.SavedModel.FromString(pb.read_bytes())
@@ -57,6 +56,8 @@ class Servable:
         self.contract = json.loads(contract.read_text("utf-8")) if contract.exists() else None
         # Raw-text inputs (checked for UTF-8 and size); serialized tf.Examples are bytes.
         self.text_inputs = set((self.contract or {}).get("inputs", ["text", "text_pair"]))
+        exported_limit = (self.contract or {}).get("max_text_bytes") or max_text_bytes
+        self.max_text_bytes = min(max_text_bytes, exported_limit)
 
     def signature(self, signature_name: str) -> Any:
         """The SignatureDef, or NOT_FOUND naming the ones this version has."""
@@ -119,7 +120,8 @@ class Servable:
                 raise ServingError(
                     "INVALID_ARGUMENT",
                     f"{where}: input {key!r} row {index} has {len(value)} bytes; this server "
-                    f"takes at most {self.max_text_bytes} per text (--max-text-bytes)",
+                    f"takes at most {self.max_text_bytes} per text (the export's max_text_bytes or "
+                    "--max-text-bytes, whichever is smaller)",
                 )
             try:
                 value.decode("utf-8")

@@ -1,16 +1,13 @@
-"""Serving fixtures: small SavedModels with the contract's signatures, and a server subprocess.
+"""Serving fixtures: real exports of tiny BERT classifiers and a `bert-tf serve` subprocess.
 
-`write_model` builds a real SavedModel (tf.Module + tf.function signatures with the
-contract's names and dtypes: serving_default, serve_tokens, serve_examples, contract, plus
-warm-up records) in well under a second, so the protocol tests do not wait on a BERT export.
-Its classifier scores a text by its tensorflow-text word count, so loading it needs
-`tensorflow_text` imported first, as a real export does. `ServerProcess` starts
-`python -m bert_tf.cli serve ...` the way a user does, on free ports.
+`real_exports` runs `bert_tf.export.export_for_serving` once per session (single-text and
+pair classifiers, plus a retrained-looking second version with other weights on request);
+`ServerProcess` starts `python -m bert_tf.cli serve ...` the way a user starts it, on free
+ports.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -22,92 +19,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-LABELS = ["short", "long"]
-
-
-def write_model(path: Path, scale: float = 1.0, pair: bool = False) -> Path:
-    """A classification SavedModel following the serving contract; `scale` tells versions apart."""
-    import tensorflow as tf
-    import tensorflow_text as tf_text
-    from tensorflow_serving.apis import predict_pb2, prediction_log_pb2
-
-    inputs = ["text", "text_pair"] if pair else ["text"]
-    contract = json.dumps(
-        {
-            "format": "bert_tf.export/1",
-            "task": "classification",
-            "label_names": LABELS,
-            "inputs": inputs,
-            "outputs": ["probabilities", "label", "label_id"],
-            "seq_length": 16,
-            "signatures": ["serving_default", "serve_tokens", "serve_examples", "contract"],
-        }
-    )
-
-    class Classifier(tf.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.scale = tf.Variable(scale)
-            self.words = tf_text.WhitespaceTokenizer()
-            self.labels = tf.constant(LABELS)
-
-        def answer(self, texts: list[tf.Tensor]) -> dict[str, tf.Tensor]:
-            count = sum(tf.cast(self.words.tokenize(t).row_lengths(), tf.float32) for t in texts)
-            logits = tf.stack([tf.zeros_like(count), self.scale * (count - 3.0)], axis=1)  # [B, 2]
-            label_id = tf.argmax(logits, axis=1)  # [B]
-            return {
-                "probabilities": tf.nn.softmax(logits),
-                "label": tf.gather(self.labels, label_id),
-                "label_id": label_id,
-            }
-
-    module = Classifier()
-    text = tf.TensorSpec([None], tf.string)
-    if pair:
-        default = tf.function(lambda text, text_pair: module.answer([text, text_pair]))
-        default = default.get_concrete_function(text=text, text_pair=text)
-    else:
-        default = tf.function(lambda text: module.answer([text])).get_concrete_function(text)
-
-    @tf.function(
-        input_signature=[
-            tf.TensorSpec([None, None], tf.int32, name=n)
-            for n in ("input_word_ids", "input_mask", "input_type_ids")
-        ]
-    )
-    def serve_tokens(input_word_ids, input_mask, input_type_ids):
-        count = tf.reduce_sum(tf.cast(input_mask, tf.float32), axis=1)
-        return {"logits": tf.stack([tf.zeros_like(count), module.scale * (count - 3.0)], axis=1)}
-
-    @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="examples")])
-    def serve_examples(examples):
-        spec = {name: tf.io.FixedLenFeature([], tf.string) for name in inputs}
-        parsed = tf.io.parse_example(examples, spec)
-        return module.answer([parsed[name] for name in inputs])
-
-    @tf.function(input_signature=[])
-    def contract_fn():
-        return {"contract": tf.constant(contract)}
-
-    signatures = {
-        "serving_default": default,
-        "serve_tokens": serve_tokens,
-        "serve_examples": serve_examples,
-        "contract": contract_fn,
-    }
-    tf.saved_model.save(module, str(path), signatures=signatures)
-    (path / "assets").mkdir(exist_ok=True)
-    (path / "assets" / "bert_tf_contract.json").write_text(contract)
-    (path / "assets.extra").mkdir(exist_ok=True)
-    with tf.io.TFRecordWriter(str(path / "assets.extra" / "tf_serving_warmup_requests")) as out:
-        request = predict_pb2.PredictRequest()
-        request.model_spec.signature_name = "serving_default"
-        for name in inputs:
-            request.inputs[name].CopyFrom(tf.make_tensor_proto([b"warm up the model"]))
-        log = prediction_log_pb2.PredictionLog()
-        log.predict_log.request.CopyFrom(request)
-        out.write(log.SerializeToString())
-    return path
+LABELS = ["negative", "positive"]
 
 
 def free_port() -> int:
@@ -166,9 +78,52 @@ class ServerProcess:
         return self.process.returncode
 
 
+def export_classifier(tokenizer, directory: Path, seed: int, pair: bool = False) -> Path:
+    """A tiny BERT classifier (2 layers, hidden 64, seq 32, MiniLM vocab), exported for serving."""
+    import keras
+
+    from bert_tf.export import export_for_serving
+    from bert_tf.models import BertBackbone, BertClassifier
+    from bert_tf.text import BertPreprocessor
+
+    keras.utils.set_random_seed(seed)
+    tiny = dict(num_layers=2, hidden_size=64, num_heads=2, intermediate_size=128)
+    backbone = BertBackbone.from_preset("bert_tiny", vocab_size=tokenizer.vocab_size, **tiny)
+    model = BertClassifier(backbone, num_classes=2)
+    preprocessor = BertPreprocessor(tokenizer, seq_length=32)
+    return export_for_serving(model, preprocessor, directory, "classification", LABELS, pair=pair)
+
+
+@pytest.fixture(scope="session")
+def real_exports(tmp_path_factory, tokenizer) -> dict[str, Path]:
+    """Version directories of `export_for_serving`: "clf" (text) and "pair" (text, text_pair)."""
+    root = tmp_path_factory.mktemp("exports")
+    return {
+        "clf": export_classifier(tokenizer, root / "clf" / "1", seed=3),
+        "pair": export_classifier(tokenizer, root / "pair" / "1", seed=4, pair=True),
+    }
+
+
+@pytest.fixture(scope="session")
+def retrained_export(tmp_path_factory, tokenizer) -> Path:
+    """The "clf" classifier with other weights, as a retrained version would have."""
+    return export_classifier(tokenizer, tmp_path_factory.mktemp("retrained") / "1", seed=11)
+
+
+def copy_model(source: Path, base: Path, version: int = 1) -> Path:
+    """Pushes a version as operators do: copied elsewhere, renamed into BASE/<version>."""
+    import shutil
+
+    base.mkdir(parents=True, exist_ok=True)
+    staging = base.parent / f".staging-{base.name}-{version}"
+    shutil.copytree(source, staging)
+    os.rename(staging, base / str(version))
+    return base / str(version)
+
+
 @pytest.fixture(scope="module")
-def model_base(tmp_path_factory) -> Path:
-    """BASE/NAME with version 1 of the test classifier."""
+def model_base(tmp_path_factory, real_exports) -> Path:
+    """BASE/NAME holding version 1 of the real tiny classifier export."""
     base = tmp_path_factory.mktemp("models") / "clf"
-    write_model(base / "1")
+    copy_model(real_exports["clf"], base)
     return base

@@ -1,7 +1,8 @@
 """BertServingClient and `bert-tf predict` over real gRPC and HTTP against `bert-tf serve`.
 
 One server subprocess for the module, started as a user starts it: a model config file with
-two models, dynamic batching from the shipped serving/config/batching.config.
+two real exports (a classifier and a pair classifier), dynamic batching from the shipped
+serving/config/batching.config. Served answers must equal the same export run in-process.
 """
 
 from __future__ import annotations
@@ -12,15 +13,20 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import LABELS, REPO, ServerProcess, write_model
+from conftest import LABELS, REPO, ServerProcess, copy_model
 
-TEXTS = ["one two three four five", "hi", "a b c", "the quick brown fox jumps"]
+TEXTS = [
+    "The film was a delight from start to finish.",
+    "hi",
+    "Return the number of items in a container.",
+    "Ünïcödé text, emoji 🎉 and\ttabs",
+]
 
 
 @pytest.fixture(scope="module")
-def server(model_base, tmp_path_factory):
+def server(model_base, real_exports, tmp_path_factory):
     root = tmp_path_factory.mktemp("server")
-    write_model(root / "pair" / "1", pair=True)
+    copy_model(real_exports["pair"], root / "pair")
     config = root / "models.config"
     config.write_text(
         f'model_config_list {{ config {{ name: "clf" base_path: "{model_base}" '
@@ -45,12 +51,29 @@ def server(model_base, tmp_path_factory):
         process.stop()
 
 
-def expected_label(text: str) -> str:
-    return LABELS[int(len(text.split()) > 3)]
+@pytest.fixture(scope="module")
+def in_process(real_exports):
+    """The same exports loaded in this process: the answers the server must give."""
+    from bert_tf.export import load_exported
+
+    models = {name: load_exported(path) for name, path in real_exports.items()}
+
+    def answer(name, *columns):
+        names = models[name].contract["inputs"]
+        return models[name](**{n: np.array(c, object) for n, c in zip(names, columns)})
+
+    return answer
+
+
+def assert_same(results, expected):
+    assert [r.label for r in results] == [b.decode() for b in expected["label"]]
+    assert [r.label_id for r in results] == expected["label_id"].tolist()
+    served = [[r.probabilities[n] for n in LABELS] for r in results]
+    np.testing.assert_allclose(served, expected["probabilities"], atol=1e-5)
 
 
 @pytest.mark.parametrize("rest", [False, True], ids=["grpc", "rest"])
-def test_predict_returns_typed_results(server, rest):
+def test_predict_returns_typed_results(server, in_process, rest):
     from bert_tf.serving import BertServingClient
     from bert_tf.serving.results import ClassificationResult
 
@@ -60,16 +83,13 @@ def test_predict_returns_typed_results(server, rest):
         results = client.predict(TEXTS)
         assert client.last_version == (None if rest else 1)
     assert all(isinstance(r, ClassificationResult) for r in results)
-    assert [r.label for r in results] == [expected_label(t) for t in TEXTS]
-    words = len(TEXTS[0].split())
-    assert results[0].probabilities["long"] == pytest.approx(1 / (1 + np.exp(3 - words)), 1e-6)
-    assert sum(results[1].probabilities.values()) == pytest.approx(1.0, 1e-6)
+    assert_same(results, in_process("clf", [t.encode() for t in TEXTS]))
 
 
-def test_grpc_and_rest_agree_and_many_texts_are_split_into_requests(server):
+def test_grpc_and_rest_agree_and_many_texts_are_split_into_requests(server, in_process):
     from bert_tf.serving import BertServingClient
 
-    texts = [" ".join(["w"] * (i % 7)) or "x" for i in range(70)]
+    texts = [f"sentence number {i} " * (i % 5 + 1) for i in range(70)]
     calls = []
     grpc_client = BertServingClient(server.target, "clf", batch_size=32)
     send = grpc_client.transport.predict
@@ -78,20 +98,25 @@ def test_grpc_and_rest_agree_and_many_texts_are_split_into_requests(server):
     served = grpc_client.predict(texts)
     assert calls == [32, 32, 6]
     rest = BertServingClient(server.rest_target, "clf", rest=True, batch_size=16).predict(texts)
-    assert [r.label for r in served] == [expected_label(t) for t in texts]
+    assert_same(served, in_process("clf", [t.encode() for t in texts]))
     probabilities = [[r.probabilities[n] for n in LABELS] for r in served]
     np.testing.assert_allclose(probabilities, [[r.probabilities[n] for n in LABELS] for r in rest])
 
 
-def test_pair_model_and_serve_examples(server):
+def test_pair_model_and_serve_examples(server, in_process):
     from bert_tf.serving import BertServingClient
 
     client = BertServingClient(server.target, "pair")
     assert client.contract()["inputs"] == ["text", "text_pair"]
-    default = client.predict(["a b", "c"], ["d", "e f g h"])
-    examples = client.predict(["a b", "c"], ["d", "e f g h"], signature="serve_examples")
-    assert [r.label for r in default] == ["short", "long"]
-    assert default == examples
+    texts, pairs = ["Is it raining?", "A cat sat."], ["The sky is clear today.", "On the mat."]
+    default = client.predict(texts, pairs)
+    examples = client.predict(texts, pairs, signature="serve_examples")
+    assert_same(
+        default, in_process("pair", [t.encode() for t in texts], [p.encode() for p in pairs])
+    )
+    assert_same(
+        examples, in_process("pair", [t.encode() for t in texts], [p.encode() for p in pairs])
+    )
     with pytest.raises(ValueError, match=r"takes 2 column\(s\)"):
         client.predict(["only one column"])
 
@@ -109,15 +134,23 @@ def test_metadata_and_status(server, rest):
     ]
 
 
-def test_rest_instances_format_as_tf_serving_documents_it(server):
+def test_rest_instances_format_as_tf_serving_documents_it(server, in_process):
     import http.client
 
     connection = http.client.HTTPConnection(server.rest_target)
-    body = json.dumps({"instances": ["a b c d e", {"b64": "aGk="}]})
+    body = json.dumps({"instances": [TEXTS[0], {"b64": "aGk="}]})  # b64 of "hi"
     connection.request("POST", "/v1/models/clf/versions/1:predict", body)
     answer = json.loads(connection.getresponse().read())
-    assert [row["label"] for row in answer["predictions"]] == ["long", "short"]
+    expected = in_process("clf", [TEXTS[0].encode(), b"hi"])
+    assert [row["label"] for row in answer["predictions"]] == [
+        b.decode() for b in expected["label"]
+    ]
     assert set(answer["predictions"][0]) == {"probabilities", "label", "label_id"}
+    np.testing.assert_allclose(
+        [row["probabilities"] for row in answer["predictions"]],
+        expected["probabilities"],
+        atol=1e-5,
+    )
 
 
 def test_retries_only_unavailable_with_backoff(server):
@@ -142,9 +175,9 @@ def test_retries_only_unavailable_with_backoff(server):
     assert error.value.code == "INVALID_ARGUMENT" and len(calls) == 1
 
 
-def test_predict_cli_prints_json_lines(server, tmp_path):
+def test_predict_cli_prints_json_lines(server, in_process, tmp_path):
     rows = tmp_path / "rows.txt"
-    rows.write_text("a b c d e\nhi\n\nx y\n")
+    rows.write_text(f"{TEXTS[0]}\n{TEXTS[1]}\n\n{TEXTS[2]}\n")
 
     def predict(*args: str) -> subprocess.CompletedProcess:
         command = [sys.executable, "-m", "bert_tf.cli", "predict", *args]
@@ -153,10 +186,14 @@ def test_predict_cli_prints_json_lines(server, tmp_path):
     many = predict("--target", server.target, "--model", "clf", "--input", str(rows))
     assert many.returncode == 0, many.stderr
     lines = [json.loads(line) for line in many.stdout.splitlines()]
-    assert [line["label"] for line in lines] == ["long", "short", "short"]
-    pair = predict("--target", server.rest_target, "--rest", "--model", "pair", "a", "b c d")
+    expected = in_process("clf", [TEXTS[0].encode(), TEXTS[1].encode(), TEXTS[2].encode()])
+    assert [line["label"] for line in lines] == [b.decode() for b in expected["label"]]
+    pair = predict("--target", server.rest_target, "--rest", "--model", "pair", "Why?", "Because.")
     assert pair.returncode == 0, pair.stderr
-    assert json.loads(pair.stdout)["label"] == "long"
+    expected = in_process("pair", [b"Why?"], [b"Because."])
+    assert json.loads(pair.stdout)["probabilities"]["positive"] == pytest.approx(
+        float(expected["probabilities"][0, 1]), abs=1e-5
+    )
     missing = predict("--target", server.target, "--model", "nope", "text")
     assert missing.returncode == 1
     assert "NOT_FOUND" in missing.stderr and "'nope' is not served" in missing.stderr

@@ -1,21 +1,19 @@
 """Version pushes under load, a corrupt push, and SIGTERM, against one `bert-tf serve` process.
 
-Versions are pushed as operators (and the TFX Pusher) push them: written elsewhere, then
-renamed into BASE/NAME/<version> in one step.
+Versions are real exports, pushed as operators (and the TFX Pusher) push them: written
+elsewhere, then renamed into BASE/NAME/<version> in one step. Version 2 has other weights, so
+its answers differ from version 1's.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 import time
 
-import numpy as np
 import pytest
-from conftest import ServerProcess, write_model
+from conftest import ServerProcess, copy_model
 
-TEXT = "one two three four five six"  # 6 words: P(long) = sigmoid(scale * 3)
+TEXT = "Return the number of items in a container."
 
 
 @pytest.fixture(scope="module")
@@ -36,16 +34,6 @@ def server(model_base, tmp_path_factory):
         process.stop()
 
 
-def push(base, version, source=None, scale=1.0):
-    staging = base.parent / f".staging-{version}"
-    if source is None:
-        write_model(staging, scale=scale)
-    else:
-        shutil.copytree(source, staging)
-    os.rename(staging, base / str(version))
-    return base / str(version)
-
-
 def wait_for(condition, timeout=60.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -56,8 +44,17 @@ def wait_for(condition, timeout=60.0):
 
 
 @pytest.mark.slow
-def test_push_under_load_switches_versions_without_failed_requests(server, model_base):
+def test_push_under_load_switches_versions_without_failed_requests(
+    server, model_base, real_exports, retrained_export
+):
+    from bert_tf.export import load_exported
     from bert_tf.serving import BertServingClient
+
+    expected = {
+        version: float(load_exported(path)(text=[TEXT])["probabilities"][0, 1])
+        for version, path in ((1, real_exports["clf"]), (2, retrained_export))
+    }
+    assert abs(expected[1] - expected[2]) > 1e-4, "versions must answer differently"
 
     stop = threading.Event()
     answers: list[list[tuple[int, float]]] = [[] for _ in range(8)]
@@ -77,21 +74,20 @@ def test_push_under_load_switches_versions_without_failed_requests(server, model
     for thread in threads:
         thread.start()
     time.sleep(3)
-    push(model_base, 2, scale=2.0)
+    copy_model(retrained_export, model_base, 2)
     time.sleep(max(0.0, 20 - (time.monotonic() - start)))
     stop.set()
     for thread in threads:
         thread.join()
 
     assert not failures, failures[:3]
-    expected = {1: 1 / (1 + np.exp(-3.0)), 2: 1 / (1 + np.exp(-6.0))}
     for seen in answers:
         versions = [version for version, _ in seen]
         assert versions[0] == 1 and versions[-1] == 2, "answers must switch to version 2"
         switch = versions.index(2)
         assert set(versions[switch:]) == {2}, "once on version 2, never back to 1"
         for version, probability in seen:
-            assert probability == pytest.approx(expected[version], 1e-6)
+            assert probability == pytest.approx(expected[version], abs=1e-5)
     total = sum(len(seen) for seen in answers)
     print(f"{total} requests in 20 s by 8 threads, 0 failed")
 
@@ -102,7 +98,7 @@ def test_corrupt_push_is_rejected_and_the_last_good_version_keeps_serving(server
     client = BertServingClient(server.target, "clf")
     serving = client.predict_raw({"text": [TEXT]}) and client.last_version
     bad = max(int(p.name) for p in model_base.iterdir() if p.name.isdigit()) + 1
-    version_dir = push(model_base, bad, source=model_base / "1")
+    version_dir = copy_model(model_base / "1", model_base, bad)
     pb = version_dir / "saved_model.pb"
     pb.write_bytes(pb.read_bytes()[: pb.stat().st_size // 2])  # truncated
 
