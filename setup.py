@@ -30,6 +30,8 @@ EXTRAS = {
         "dill",  # imported by tfx-bsl, which does not declare it
         "kfp-pipeline-spec==0.2.2",  # KubeflowV2DagRunner's only kfp import; keeps protobuf < 4
     ],
+    # `bert-tf serve` / `bert-tf predict` and bert_tf.serving: TF Serving's protos and stubs.
+    "serving": ["tensorflow-serving-api==2.16.1", "grpcio>=1.59"],
     # Test-only: HF tokenizers for parity, JAX for the backend-agnostic check, ruff.
     "test": [
         "pytest>=8",
