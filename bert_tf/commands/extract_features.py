@@ -41,6 +41,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from bert_tf.tasks.feature_extractor import FeatureExtractor
     from bert_tf.tasks.model_sources import load_backbone
+    from bert_tf.text.sequence_length import check_sequence_length
 
     with open(args.input, encoding="utf-8") as handle:
         lines = [line.rstrip("\n") for line in handle]
@@ -48,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
     if not lines:
         raise ValueError(f"{args.input}: no text lines")
     backbone, tokenizer, _ = load_backbone(args.model, args.vocab, lower_case=not args.cased)
+    check_sequence_length(
+        args.max_seq_length, backbone.config.max_position_embeddings, "--max-seq-length"
+    )
     extractor = FeatureExtractor(
         backbone, tokenizer, args.max_seq_length, args.layers, args.batch_size
     )

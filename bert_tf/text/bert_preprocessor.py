@@ -9,6 +9,7 @@ import tensorflow as tf
 import tensorflow_text as tf_text
 
 from bert_tf.text.bert_tokenizer import BertTokenizer
+from bert_tf.text.sequence_length import check_sequence_length
 from bert_tf.text.truncation import TRUNCATIONS, keep_lengths
 
 
@@ -22,6 +23,8 @@ class BertPreprocessor(keras.layers.Layer):
         seq_length: length of every output row, special tokens included.
         truncation: "round_robin" (google-research/bert `truncate_seq_pair`) or
             "waterfall" (cut the last segment first).
+        max_position_embeddings: the model's position-table size; a longer `seq_length`
+            is refused (pass `backbone.config.max_position_embeddings`).
 
     Call args:
         inputs: strings `[B]` (single segment; a tensor or a list of str) or a tuple
@@ -42,6 +45,7 @@ class BertPreprocessor(keras.layers.Layer):
         tokenizer: BertTokenizer,
         seq_length: int = 128,
         truncation: str = "round_robin",
+        max_position_embeddings: int | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("trainable", False)
@@ -50,6 +54,8 @@ class BertPreprocessor(keras.layers.Layer):
             raise ValueError(f"truncation must be one of {TRUNCATIONS}, got {truncation!r}")
         if seq_length < 2:
             raise ValueError(f"seq_length must be at least 2 ([CLS] and [SEP]), got {seq_length}")
+        check_sequence_length(seq_length, max_position_embeddings)
+        self.max_position_embeddings = max_position_embeddings
         self.tokenizer = tokenizer
         self.seq_length = int(seq_length)
         self.truncation = truncation
@@ -98,6 +104,7 @@ class BertPreprocessor(keras.layers.Layer):
                 "tokenizer": self.tokenizer.get_config(),
                 "seq_length": self.seq_length,
                 "truncation": self.truncation,
+                "max_position_embeddings": self.max_position_embeddings,
             }
         )
         return config

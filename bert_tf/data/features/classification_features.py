@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from bert_tf.data.features.windows import pack_pair, token_lists, window_spans
+from bert_tf.text.sequence_length import check_sequence_length
 
 
 class ClassificationFeatures:
@@ -33,6 +34,8 @@ class ClassificationFeatures:
         labels: class names in index order; empty or None for regression.
         stride: None packs each example once (truncating); an int slides windows over long
             texts, each starting `stride` tokens after the previous one.
+        max_position_embeddings: the model's position-table size; a longer sequence length
+            is refused (None: not checked).
 
     Example:
         >>> ClassificationFeatures(tokenizer, 32, ["a", "b"]).label_id("b")  # doctest: +SKIP
@@ -45,9 +48,11 @@ class ClassificationFeatures:
         seq_length: int,
         labels: Sequence[str] | None = None,
         stride: int | None = None,
+        max_position_embeddings: int | None = None,
     ) -> None:
         if seq_length < 4:
             raise ValueError(f"seq_length must be at least 4, got {seq_length}")
+        check_sequence_length(seq_length, max_position_embeddings)
         if stride is not None and stride <= 0:
             raise ValueError(f"stride must be positive, got {stride}")
         self.tokenizer = tokenizer

@@ -28,6 +28,7 @@ from bert_tf.data.features.windows import (
     token_lists,
     window_spans,
 )
+from bert_tf.text.sequence_length import check_sequence_length
 
 
 def answer_token_span(
@@ -51,6 +52,8 @@ class SquadFeatures:
         max_seq_length: T, tokens per window including [CLS] and both [SEP]s.
         doc_stride: how far each context window starts after the previous one.
         max_query_length: questions are truncated to this many tokens.
+        max_position_embeddings: the model's position-table size; a longer sequence length
+            is refused (None: not checked).
 
     Example:
         >>> SquadFeatures(tokenizer, 384, 128, 64).max_query_length  # doctest: +SKIP
@@ -63,7 +66,9 @@ class SquadFeatures:
         max_seq_length: int = 384,
         doc_stride: int = 128,
         max_query_length: int = 64,
+        max_position_embeddings: int | None = None,
     ) -> None:
+        check_sequence_length(max_seq_length, max_position_embeddings, "max_seq_length")
         if max_query_length <= 0 or doc_stride <= 0:
             raise ValueError("max_query_length and doc_stride must be positive")
         if max_seq_length - max_query_length - 3 <= 0:

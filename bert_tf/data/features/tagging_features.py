@@ -26,6 +26,7 @@ from bert_tf.data.features.windows import (
     token_lists,
     window_spans,
 )
+from bert_tf.text.sequence_length import check_sequence_length
 
 IGNORE_LABEL = -100  # the ignore value of `BertTokenClassifier`'s loss and metric
 
@@ -39,6 +40,8 @@ class TaggingFeatures:
         seq_length: T, tokens per window including [CLS] and [SEP].
         labels: tag names in index order (e.g. ["O", "B-PER", "I-PER", ...]).
         stride: how far each window starts after the previous one; default half a window.
+        max_position_embeddings: the model's position-table size; a longer sequence length
+            is refused (None: not checked).
 
     Example:
         >>> TaggingFeatures(tokenizer, 64, ["O", "B-LOC"]).stride  # doctest: +SKIP
@@ -46,10 +49,16 @@ class TaggingFeatures:
     """
 
     def __init__(
-        self, tokenizer: Any, seq_length: int, labels: Sequence[str], stride: int | None = None
+        self,
+        tokenizer: Any,
+        seq_length: int,
+        labels: Sequence[str],
+        stride: int | None = None,
+        max_position_embeddings: int | None = None,
     ) -> None:
         if seq_length < 3:
             raise ValueError(f"seq_length must be at least 3, got {seq_length}")
+        check_sequence_length(seq_length, max_position_embeddings)
         if not labels:
             raise ValueError("a tagging task needs a non-empty label list")
         self.tokenizer = tokenizer
