@@ -4,7 +4,14 @@ Tasks: glue/NAME (GLUE TSVs), squad-v1.1 / squad-v2.0 (SQuAD JSON), conll (CoNLL
 (CSV/TSV/JSONL with text, optional text_pair, label). --init is a preset (random weights; needs
 --vocab), a .keras model, an HF checkpoint directory or a previous run's directory. The output
 directory gets model.keras (best epoch), vocab.txt, tokenizer_config.json, labels.json,
-task_config.json, metrics.json, the dev predictions and TensorBoard logs (logs/).
+task_config.json, metrics.json, the dev predictions, the training-feature cache
+(feature_cache/, TFRecords streamed through a shuffle buffer and reused by a rerun) and
+TensorBoard logs (logs/). --test scores the dev-selected model once on a held-out file;
+metrics.json says which split selected the model and which one measured it.
+
+Distribution: --strategy mirrored (all local GPUs), multi_worker_mirrored (one process per
+host; the cluster from TF_CONFIG, only the chief writes) or tpu (--tpu NAME; TPUStrategy with
+the same flags, not tested here: no TPU on the CI machines). --batch-size is global.
 
 Example:
     $ bert-tf finetune --task glue/mrpc --train MRPC/train.tsv --eval MRPC/dev.tsv \\
@@ -18,6 +25,9 @@ import json
 import re
 
 from bert_tf.commands.config_overrides import add_override_flag
+
+STRATEGIES = ("default", "mirrored", "multi_worker_mirrored", "tpu")
+PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
 
 HELP = "fine-tune on GLUE, SQuAD, CoNLL or CSV; keeps the best model by the dev metric"
 
@@ -45,7 +55,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add = parser.add_argument
     add("--task", required=True, help="glue/NAME, squad-v1.1, squad-v2.0, conll or csv")
     add("--train", required=True, help="training file")
-    add("--eval", required=True, help="dev file (best epoch and reported metrics)")
+    add("--eval", required=True, help="dev file (picks the best epoch)")
+    add("--test", help="held-out file scored once with the dev-selected model")
     add("--init", required=True, help="preset, .keras file, HF checkpoint dir or run dir")
     add("--vocab", help="WordPiece vocab.txt (required with a preset)")
     add("--cased", action="store_true", help="keep case (default: lower-case, uncased models)")
@@ -63,6 +74,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add("--weight-decay", type=float, default=0.01, help="AdamW weight decay (default 0.01)")
     add("--early-stopping-patience", type=int, help="epochs without dev gain before stopping")
     add("--seed", type=int, default=0, help="random seed")
+    add("--strategy", default="default", choices=STRATEGIES, help="tf.distribute strategy")
+    add("--tpu", help="TPU name or grpc address for --strategy tpu")
+    add("--precision", default="float32", choices=PRECISIONS, help="dtype policy")
+    add("--shuffle-buffer", type=int, default=10_000, help="training examples shuffled together")
+    add("--no-feature-cache", action="store_true", help="keep features in memory instead")
     add_override_flag(parser)
     add("--quiet", action="store_true", help="no progress bars")
 
@@ -93,6 +109,12 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         verbose=0 if args.quiet else 1,
         config_overrides=dict(args.overrides),
+        test_file=args.test,
+        strategy=args.strategy,
+        tpu_address=args.tpu,
+        precision=args.precision,
+        cache_features=not args.no_feature_cache,
+        shuffle_buffer=args.shuffle_buffer,
     )
     result = run_finetuning(config)
     print(
@@ -101,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
                 "metrics": result.metrics,
                 "best_epoch": result.best_epoch,
                 "model": str(result.best_checkpoint),
+                **({"test_metrics": result.test_metrics} if result.test_metrics else {}),
             }
         )
     )

@@ -1,11 +1,14 @@
 """Fine-tuning run: a task file pair + an initial model -> the best model by the dev metric.
 
-`run_finetuning` reads the task's train/dev files, builds (windowed) features, puts the task
-head on the backbone (all parameters train, or with `freeze_encoder` only a head on frozen
-features), trains with BERT's AdamW + linear warm-up/decay, scores the real task metric on dev
-after every epoch (keeping the best model, stopping early on a plateau), and writes into
-`output_dir`: `model.keras` (best), `vocab.txt`, `tokenizer_config.json`, `labels.json`,
-`task_config.json`, `metrics.json`, the dev predictions file and TensorBoard logs (`logs/`).
+`run_finetuning` reads the task's train/dev files, builds (windowed) features, writes the
+training features once to a TFRecord cache in `output_dir` and streams them through a shuffle
+buffer, puts the task head on the backbone (all parameters train, or with `freeze_encoder`
+only a head on frozen features) under the chosen distribution strategy and precision, trains
+with BERT's AdamW + linear warm-up/decay, scores the real task metric on dev after every
+epoch (keeping the best model, stopping early on a plateau) and, with `test_file`, scores the
+dev-selected model once on held-out data. Only the chief writes into `output_dir`:
+`model.keras` (best), `vocab.txt`, `tokenizer_config.json`, `labels.json`,
+`task_config.json`, `metrics.json`, the dev predictions, `feature_cache/` and `logs/`.
 
 Example:
     >>> config = FinetuneConfig(task="glue/mrpc", train_file="MRPC/train.tsv",
@@ -26,48 +29,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bert_tf.training.finetune_config import PRECISIONS, FinetuneConfig, FinetuneResult
+
 logger = logging.getLogger(__name__)
 
-
-@dataclasses.dataclass
-class FinetuneConfig:
-    """Settings of one fine-tuning run (defaults: BERT's recommended fine-tuning values)."""
-
-    task: str  # glue/<name>, squad-v1.1, squad-v2.0, conll or csv
-    train_file: str  # training file in the task's public format
-    eval_file: str  # dev file: picks the best epoch and gives the reported metrics
-    init: str  # preset name, .keras file, HF checkpoint dir, or a previous run's dir
-    output_dir: str  # where the model, tokenizer, configs, metrics and logs go
-    vocab_file: str | None = None  # WordPiece vocabulary (required with a preset)
-    lower_case: bool = True  # tokenizer casing when the init source does not record it
-    max_seq_length: int = 128  # tokens per feature (window)
-    doc_stride: int = 128  # SQuAD: how far context windows start apart
-    max_query_length: int = 64  # SQuAD: question tokens kept
-    window_stride: int | None = None  # classification/tagging: windows over long texts
-    learning_rate: float = 2e-5  # BERT recommends one of 2e-5, 3e-5, 5e-5
-    epochs: int = 3  # BERT recommends 2 to 4
-    batch_size: int = 32  # BERT recommends 16 or 32
-    warmup_proportion: float = 0.1  # fraction of steps with linear warm-up
-    weight_decay: float = 0.01  # decoupled, not on LayerNorm or biases
-    early_stopping_patience: int | None = None  # epochs without dev gain before stopping
-    freeze_encoder: bool = False  # feature-based: train only a head on frozen features
-    feature_layers: list[int] | None = None  # encoder layers to concatenate (frozen only)
-    dropout: float = 0.1  # dropout before the task head
-    seed: int = 0  # shuffling and head initialization
-    verbose: int = 1  # Keras progress bars: 0 none, 1 bar, 2 one line per epoch
-    config_overrides: dict[str, Any] = dataclasses.field(default_factory=dict)  # preset fields
-
-
-@dataclasses.dataclass
-class FinetuneResult:
-    """What a run produced."""
-
-    metrics: dict[str, float]  # dev metrics of the best model
-    best_checkpoint: Path  # the saved best model (`.keras`)
-    best_epoch: int  # 1-based epoch of the best model
-    history: list[dict[str, float]]  # dev metrics after each epoch
-    output_dir: Path
-    seconds: float
+__all__ = ["FinetuneConfig", "FinetuneResult", "run_finetuning", "tokenizer_lower_case"]
 
 
 def _task(config: FinetuneConfig) -> Any:
@@ -85,7 +51,7 @@ def _task(config: FinetuneConfig) -> Any:
     return make_task(config.task, **settings)
 
 
-def _dataset(task: Any, features: dict, batch_size: int, seed: int) -> Any:
+def _in_memory_dataset(task: Any, features: dict, batch_size: int, seed: int) -> Any:
     import tensorflow as tf
 
     from bert_tf.data.features import MODEL_INPUTS
@@ -97,6 +63,45 @@ def _dataset(task: Any, features: dict, batch_size: int, seed: int) -> Any:
     return data.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
+def _train_data(config: FinetuneConfig, task: Any, tokenizer: Any, examples: list) -> tuple:
+    """(dataset, number of features): from the feature cache (built on a miss) or memory."""
+    from bert_tf.data.features import MODEL_INPUTS
+    from bert_tf.training.feature_cache import FeatureCache, fingerprint
+
+    if not config.cache_features:
+        features = task.build_features(tokenizer, examples)
+        count = len(features["input_word_ids"])
+        return _in_memory_dataset(task, features, config.batch_size, config.seed), count
+    settings = {
+        "task": task.get_config(),
+        "vocab": getattr(tokenizer, "vocab_sha256", None) or tokenizer.vocab_size,
+        "lower_case": getattr(tokenizer, "lower_case", None),
+    }
+    cache = FeatureCache(
+        Path(config.output_dir) / "feature_cache",
+        "train",
+        fingerprint([config.train_file], settings),
+    )
+    if cache.meta is None:
+        features = task.build_features(tokenizer, examples)
+        inputs = {key: features[key] for key in MODEL_INPUTS}
+        cache.write(inputs, task.targets(features))
+    else:
+        logger.info("reusing the feature cache %s", cache.records)
+    count = cache.count
+    buffer = min(config.shuffle_buffer, count)
+    return cache.dataset(config.batch_size, buffer, config.seed), count
+
+
+def _score(task: Any, model: Any, path: str, tokenizer: Any, batch_size: int) -> dict:
+    examples = task.read(path)
+    if not examples or not task.is_labelled(examples):
+        raise ValueError(f"{path}: the test file needs labelled examples to be scored")
+    features = task.build_features(tokenizer, examples)
+    predictions = task.predict(model, examples, features, batch_size)
+    return {key: float(value) for key, value in task.metrics(examples, predictions).items()}
+
+
 def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
     """Fine-tunes `config.init` on `config.task`; see the module docstring for the outputs.
 
@@ -104,7 +109,7 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
         config: the run settings.
 
     Returns:
-        A `FinetuneResult` with the best model's dev metrics and checkpoint path.
+        A `FinetuneResult` with the best model's dev (and test) metrics and checkpoint path.
 
     Example:
         >>> run_finetuning(FinetuneConfig("csv", "train.csv", "dev.csv", "bert_tiny", "out",
@@ -114,16 +119,23 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
     import keras
 
     from bert_tf.tasks.model_sources import MODEL_FILE, load_backbone, save_run_files
+    from bert_tf.text.sequence_length import check_sequence_length
     from bert_tf.training.callbacks.dev_metric_callback import DevMetricCallback
     from bert_tf.training.optimizers import create_optimizer
+    from bert_tf.training.strategy import create_strategy, is_chief
 
     if config.epochs < 1 or config.batch_size < 1:
         raise ValueError("epochs and batch_size must be at least 1")
     if not 0.0 <= config.warmup_proportion < 1.0:
         raise ValueError(f"warmup_proportion must be in [0, 1), got {config.warmup_proportion}")
+    if config.precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}")
     start = time.perf_counter()
     out = Path(config.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    strategy = create_strategy(config.strategy, tpu_address=config.tpu_address)
+    chief = is_chief(strategy)
+    if chief:
+        out.mkdir(parents=True, exist_ok=True)
     keras.utils.set_random_seed(config.seed)
 
     task = _task(config)
@@ -132,58 +144,70 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
     if not train_examples or not dev_examples:
         raise ValueError("the train and eval files must both hold examples")
     task.learn_labels(train_examples)
-    backbone, tokenizer, vocab_file = load_backbone(
-        config.init, config.vocab_file, config.lower_case, **config.config_overrides
-    )
-    train_features = task.build_features(tokenizer, train_examples)
+    previous_policy = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(config.precision)
+    try:
+        with strategy.scope():
+            backbone, tokenizer, vocab_file = load_backbone(
+                config.init, config.vocab_file, config.lower_case, **config.config_overrides
+            )
+            check_sequence_length(
+                config.max_seq_length, backbone.config.max_position_embeddings, "max_seq_length"
+            )
+            model = task.build_model(backbone, config.dropout)
+    finally:
+        keras.config.set_dtype_policy(previous_policy)
+    if not chief:  # the cache is the chief's; the others build their features in memory
+        config = dataclasses.replace(config, cache_features=False)
+    train_data, count = _train_data(config, task, tokenizer, train_examples)
     dev_features = task.build_features(tokenizer, dev_examples)
-    count = len(train_features["input_word_ids"])
-    logger.info(
-        "%s: %d train examples (%d features), %d dev examples",
-        config.task,
-        len(train_examples),
-        count,
-        len(dev_examples),
-    )
+    logger.info("%s: %d train examples (%d features), %d dev examples", config.task,
+                len(train_examples), count, len(dev_examples))  # fmt: skip
 
-    model = task.build_model(backbone, config.dropout)
     steps = math.ceil(count / config.batch_size) * config.epochs
-    optimizer = create_optimizer(
-        config.learning_rate,
-        num_train_steps=steps,
-        num_warmup_steps=int(config.warmup_proportion * steps),
-        weight_decay=config.weight_decay,
-    )
-    task.compile(model, optimizer)
+    with strategy.scope():
+        optimizer = create_optimizer(
+            config.learning_rate,
+            num_train_steps=steps,
+            num_warmup_steps=int(config.warmup_proportion * steps),
+            weight_decay=config.weight_decay,
+        )
+        task.compile(model, optimizer)
     best_path = out / MODEL_FILE
     dev_callback = DevMetricCallback(
-        task,
-        dev_examples,
-        dev_features,
-        best_path,
-        config.early_stopping_patience,
-        batch_size=max(config.batch_size, 32),
-    )
-    callbacks = [dev_callback, keras.callbacks.TensorBoard(str(out / "logs"))]
-    model.fit(
-        _dataset(task, train_features, config.batch_size, config.seed),
-        epochs=config.epochs,
-        callbacks=callbacks,
-        verbose=config.verbose,
-    )
+        task, dev_examples, dev_features, best_path, config.early_stopping_patience,
+        batch_size=max(config.batch_size, 32), save=chief,
+    )  # fmt: skip
+    callbacks = [dev_callback]
+    if chief:
+        callbacks.append(keras.callbacks.TensorBoard(str(out / "logs")))
+    fitted = model.fit(train_data, epochs=config.epochs, callbacks=callbacks,
+                       verbose=config.verbose)  # fmt: skip
 
-    extra = {"finetune": dataclasses.asdict(config), "best_epoch": dev_callback.best_epoch}
-    save_run_files(out, vocab_file, tokenizer_lower_case(tokenizer, config), task, extra)
-    predictions, metrics = dev_callback.best_predictions, dev_callback.best_metrics
-    task.write_predictions(out, dev_examples, predictions)
-    summary = {
-        "task": config.task,
-        "eval_file": config.eval_file,
-        "metrics": metrics,
-        "best_epoch": dev_callback.best_epoch,
-        "history": dev_callback.history,
-    }
-    (out / "metrics.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    metrics, test_metrics = dev_callback.best_metrics, None
+    if config.test_file and chief:
+        best = keras.saving.load_model(best_path, compile=False)
+        test_metrics = _score(task, best, config.test_file, tokenizer, max(config.batch_size, 32))
+    if chief:
+        extra = {"finetune": dataclasses.asdict(config), "best_epoch": dev_callback.best_epoch}
+        save_run_files(out, vocab_file, tokenizer_lower_case(tokenizer, config), task, extra)
+        task.write_predictions(out, dev_examples, dev_callback.best_predictions)
+        summary = {
+            "task": config.task,
+            "eval_file": config.eval_file,
+            "selected_on": {"split": "dev", "file": config.eval_file},
+            "measured_on": {
+                "split": "test" if test_metrics is not None else "dev",
+                "file": config.test_file if test_metrics is not None else config.eval_file,
+            },
+            "metrics": test_metrics if test_metrics is not None else metrics,
+            "dev_metrics": metrics,
+            "test_metrics": test_metrics,
+            "best_epoch": dev_callback.best_epoch,
+            "history": dev_callback.history,
+            "train_loss": [float(v) for v in fitted.history.get("loss", [])],
+        }
+        (out / "metrics.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return FinetuneResult(
         metrics=metrics,
         best_checkpoint=best_path,
@@ -191,6 +215,7 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
         history=dev_callback.history,
         output_dir=out,
         seconds=time.perf_counter() - start,
+        test_metrics=test_metrics,
     )
 
 

@@ -34,6 +34,7 @@ class DevMetricCallback(keras.callbacks.Callback):
         best_path: where the best model is saved (`.keras`).
         patience: stop after this many epochs without improvement (None: never stop early).
         batch_size: prediction batch size.
+        save: write the best model (False on the non-chief workers of a multi-worker run).
 
     Example:
         >>> DevMetricCallback(task, [], {}, "best.keras").best  # doctest: +SKIP
@@ -48,6 +49,7 @@ class DevMetricCallback(keras.callbacks.Callback):
         best_path: str | os.PathLike,
         patience: int | None = None,
         batch_size: int = 64,
+        save: bool = True,
     ) -> None:
         super().__init__()
         if patience is not None and patience < 1:
@@ -58,6 +60,7 @@ class DevMetricCallback(keras.callbacks.Callback):
         self.best_path = Path(best_path)
         self.patience = patience
         self.batch_size = batch_size
+        self.save = save
         self.best = -np.inf
         self.best_epoch: int | None = None
         self.best_metrics: dict[str, float] = {}
@@ -80,8 +83,9 @@ class DevMetricCallback(keras.callbacks.Callback):
             self.best, self.best_epoch, self.best_metrics = value, epoch + 1, metrics
             self.best_predictions = predictions
             self._waited = 0
-            self.best_path.parent.mkdir(parents=True, exist_ok=True)
-            self.model.save(self.best_path, overwrite=True)
+            if self.save:
+                self.best_path.parent.mkdir(parents=True, exist_ok=True)
+                self.model.save(self.best_path, overwrite=True)
             return
         self._waited += 1
         if self.patience is not None and self._waited >= self.patience:
