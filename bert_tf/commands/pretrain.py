@@ -51,7 +51,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     train.add_argument("--output-dir", required=True)
     train.add_argument("--batch-size", type=int, default=32, help="global batch size")
     train.add_argument("--num-train-steps", type=int, default=1000, help="optimizer updates")
-    train.add_argument("--num-warmup-steps", type=int, default=100)
+    train.add_argument(
+        "--num-warmup-steps", type=int, default=None, help="warm-up updates (default: a ratio)"
+    )
+    train.add_argument(
+        "--warmup-ratio",
+        type=float,
+        default=0.1,
+        help="warm-up as a fraction of --num-train-steps when no step count is given (0.1)",
+    )
     train.add_argument("--steps-per-epoch", type=int, default=None)
     train.add_argument("--learning-rate", type=float, default=1e-4)
     train.add_argument("--optimizer", choices=("adamw", "lamb"), default="adamw")
@@ -101,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         num_train_steps=args.num_train_steps,
         num_warmup_steps=args.num_warmup_steps,
+        warmup_ratio=args.warmup_ratio,
         steps_per_epoch=args.steps_per_epoch,
         learning_rate=args.learning_rate,
         optimizer=args.optimizer,

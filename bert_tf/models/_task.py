@@ -116,6 +116,36 @@ class BertTask(keras.Model):
             schedule.set_num_train_steps(num_train_steps)
         super().compile(optimizer=optimizer, **kwargs)
 
+    def _multi_worker(self) -> bool:
+        strategy = getattr(self, "_distribute_strategy", None)
+        return "Collective" in type(getattr(strategy, "extended", None)).__name__
+
+    def _maybe_symbolic_build(self, iterator: Any = None, data_batch: Any = None) -> Any:
+        """TF trainer hook. Under MultiWorkerMirroredStrategy Keras 3 builds from a batch
+        "reduced" across replicas, which fails for dict inputs; the batch only gives shapes,
+        so take this worker's first replica's part instead."""
+        if iterator is not None and self._multi_worker():
+            local = self._distribute_strategy.experimental_local_results
+            for _, _, batches in iterator:
+                data_batch = keras.tree.map_structure(lambda v: local(v)[0], next(batches))
+                break
+            iterator = None
+        return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
+
+    def train_step(self, data: Any) -> Any:
+        return self._worker_logs(super().train_step(data))
+
+    def test_step(self, data: Any) -> Any:
+        return self._worker_logs(super().test_step(data))
+
+    def _worker_logs(self, logs: Any) -> Any:
+        """Under MultiWorkerMirroredStrategy Keras 3 reduces each log across workers with
+        `reduce("MEAN", v, axis=0)`, which needs a dimension: give the scalars one ([1]);
+        the reduction then averages them over the workers back to a scalar."""
+        if not self._multi_worker() or not isinstance(logs, dict):
+            return logs
+        return {key: keras.ops.reshape(value, (1,)) for key, value in logs.items()}
+
     def fit(
         self,
         x: Any = None,

@@ -36,7 +36,8 @@ class PretrainingConfig:
     max_predictions_per_seq: int = 20  # masked positions per sequence in the TFRecords
     batch_size: int = 32  # global batch size
     num_train_steps: int = 1000  # optimizer updates of the whole run
-    num_warmup_steps: int = 100  # linear warm-up updates
+    num_warmup_steps: int | None = None  # linear warm-up updates (None: warmup_ratio of the run)
+    warmup_ratio: float = 0.1  # warm-up fraction when num_warmup_steps is None (BERT, HF: 10%)
     steps_per_epoch: int | None = None  # updates per Keras epoch (None: min(1000, total))
     learning_rate: float = 1e-4  # peak learning rate
     optimizer: str = "adamw"  # "adamw" or "lamb"
@@ -70,7 +71,11 @@ class PretrainingConfig:
         for name in positive:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
-        if not 0 <= self.num_warmup_steps <= self.num_train_steps:
+        if not 0.0 <= self.warmup_ratio < 1.0:
+            raise ValueError(f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
+        if self.num_warmup_steps is not None and not (
+            0 <= self.num_warmup_steps <= self.num_train_steps
+        ):
             raise ValueError(
                 f"num_warmup_steps must be in [0, num_train_steps={self.num_train_steps}], "
                 f"got {self.num_warmup_steps}"
@@ -89,6 +94,13 @@ class PretrainingConfig:
                 f"max_predictions_per_seq={self.max_predictions_per_seq} exceeds "
                 f"max_seq_length={self.max_seq_length}"
             )
+
+    @property
+    def warmup_steps(self) -> int:
+        """Warm-up updates: `num_warmup_steps`, else `warmup_ratio` of `num_train_steps`."""
+        if self.num_warmup_steps is not None:
+            return self.num_warmup_steps
+        return int(self.warmup_ratio * self.num_train_steps)
 
     @property
     def dtype_policy(self) -> str:

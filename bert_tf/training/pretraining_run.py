@@ -119,11 +119,39 @@ def fit_segments(start: int, total: int, steps_per_epoch: int) -> list[tuple[int
     return segments
 
 
-def _dataset(config: PretrainingConfig, start_batch: int) -> tf.data.Dataset:
+def _dataset(config: PretrainingConfig, start_batch: int, strategy: Any = None) -> Any:
     """The training stream from batch `start_batch` on. Unshuffled data is skipped exactly to
     that batch; shuffled data (whose file interleave is not deterministic) is re-shuffled with
     the seed offset by `start_batch`, so a resumed run sees a fresh order rather than the
-    exact continuation."""
+    exact continuation.
+
+    Under MultiWorkerMirroredStrategy every worker reads the same global-batch stream (the
+    same seed and a fixed interleave order) and keeps its replicas' slices of each batch, so
+    a step trains on the global batch a single process would, whatever the number of files.
+    """
+    if strategy is not None and strategy.extended._in_multi_worker_mode():
+        return strategy.distribute_datasets_from_function(
+            lambda context: _worker_slices(config, start_batch, context)
+        )
+    return _global_batches(config, start_batch)
+
+
+def _worker_slices(config: PretrainingConfig, start_batch: int, context: Any) -> Any:
+    """This input pipeline's rows of every global batch, as per-replica batches."""
+    per_replica = context.get_per_replica_batch_size(config.batch_size)
+    local = per_replica * (context.num_replicas_in_sync // context.num_input_pipelines)
+    first = context.input_pipeline_id * local
+
+    def keep(x: Any, y: Any) -> Any:
+        return tf.nest.map_structure(lambda t: t[first : first + local], (x, y))
+
+    batches = _global_batches(config, start_batch, deterministic=True).map(keep)
+    return batches.rebatch(per_replica)
+
+
+def _global_batches(
+    config: PretrainingConfig, start_batch: int, deterministic: bool | None = None
+) -> tf.data.Dataset:
     dataset = read_pretraining_dataset(
         config.train_files,
         config.batch_size,
@@ -133,6 +161,7 @@ def _dataset(config: PretrainingConfig, start_batch: int) -> tf.data.Dataset:
         shuffle_buffer=config.shuffle_buffer,
         seed=config.seed + start_batch if config.shuffle else None,
         repeat=True,
+        deterministic=deterministic,
     )
     if not config.shuffle and start_batch:
         dataset = dataset.skip(start_batch)
@@ -148,7 +177,7 @@ def _build(config: PretrainingConfig, model_config: BertConfig, initial: Any) ->
     optimizer = create_optimizer(
         config.learning_rate,
         num_train_steps=config.num_train_steps,
-        num_warmup_steps=config.num_warmup_steps,
+        num_warmup_steps=config.warmup_steps,
         weight_decay=config.weight_decay,
         optimizer=config.optimizer,
         clipnorm=config.clipnorm,
@@ -225,12 +254,13 @@ def run_pretraining(
         A `PretrainingResult`.
     """
     out = Path(config.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    _warn_about_changes(config, out / "pretraining_config.json")
-    config.save(out / "pretraining_config.json")
-    keras.utils.set_random_seed(config.seed)
     strategy = create_strategy(config.strategy, tpu_address=config.tpu_address)
-    chief = is_chief(strategy)
+    chief = is_chief(strategy)  # only the chief writes configs, checkpoints and outputs
+    if chief:
+        out.mkdir(parents=True, exist_ok=True)
+        _warn_about_changes(config, out / "pretraining_config.json")
+        config.save(out / "pretraining_config.json")
+    keras.utils.set_random_seed(config.seed)
     initial = None
     if config.init:  # a .weights.h5 file needs the architecture from bert_config / preset
         architecture = _model_config(config, None) if config.init.endswith(".weights.h5") else None
@@ -258,7 +288,7 @@ def run_pretraining(
     )
     for first_batch, initial_epoch, epochs, steps in segments:
         fitted = pretrainer.fit(
-            _dataset(config, first_batch),
+            _dataset(config, first_batch, strategy),
             initial_epoch=initial_epoch,
             epochs=epochs,
             steps_per_epoch=steps,

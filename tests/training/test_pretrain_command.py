@@ -114,3 +114,21 @@ def test_pretrain_end_to_end_then_warm_start(tmp_path, pretraining_records, caps
     code = main(tiny_args(pretraining_records, tmp_path / "bad", "--train-data", "nowhere/*"))
     assert code == 2
     assert "no TFRecord files match" in capsys.readouterr().err
+
+
+def test_warmup_defaults_to_a_tenth_of_the_run(tmp_path, pretraining_records, capsys):
+    from bert_tf.training.pretraining_config import PretrainingConfig
+
+    assert PretrainingConfig("d", "o", num_train_steps=1000).warmup_steps == 100
+    assert PretrainingConfig("d", "o", num_train_steps=2).warmup_steps == 0
+    explicit = build_parser().parse_args(
+        ["pretrain", "--train-data", "d", "--output-dir", "o", "--num-warmup-steps", "7"]
+    )
+    assert (explicit.num_warmup_steps, explicit.warmup_ratio) == (7, 0.1)
+    with pytest.raises(ValueError, match="num_warmup_steps"):
+        PretrainingConfig("d", "o", num_train_steps=2, num_warmup_steps=100)
+    # The short run that used to fail on the fixed 100 warm-up steps.
+    args = tiny_args(pretraining_records, tmp_path / "short", "--num-train-steps", "2")
+    assert main(args) == 0
+    saved = json.loads((tmp_path / "short" / "pretraining_config.json").read_text())
+    assert saved["num_warmup_steps"] is None and saved["warmup_ratio"] == 0.1

@@ -59,6 +59,7 @@ def read_pretraining_dataset(
     drop_remainder: bool = True,
     cycle_length: int = 8,
     compression: str = "auto",
+    deterministic: bool | None = None,
 ) -> tf.data.Dataset:
     """Batches (x, y) of pre-training data in BertPretrainer's contract.
 
@@ -74,6 +75,8 @@ def read_pretraining_dataset(
         drop_remainder: drop a last, smaller batch (static batch shapes).
         cycle_length: files read in parallel.
         compression: "auto" (from the files' first bytes), "GZIP" or "".
+        deterministic: a fixed interleave order (default: only when not shuffling); workers
+            that slice one shared stream need it.
 
     Returns:
         x: input_word_ids, input_mask, input_type_ids [B, S] int32, masked_lm_positions
@@ -111,7 +114,7 @@ def read_pretraining_dataset(
         lambda path: tf.data.TFRecordDataset(path, compression_type=kind),
         cycle_length=min(cycle_length, len(files)),
         num_parallel_calls=tf.data.AUTOTUNE,
-        deterministic=not shuffle,
+        deterministic=(not shuffle) if deterministic is None else deterministic,
     )
     if shuffle:
         dataset = dataset.shuffle(shuffle_buffer, seed=seed)
