@@ -27,7 +27,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add = parser.add_argument
     add("--target", required=True, help="HOST:PORT of the gRPC (or, with --rest, REST) port")
     add("--model", required=True, help="model name as the server knows it")
-    add("--version", type=int, help="a version number (default: the newest the server has)")
+    add(
+        "--version",
+        type=lambda v: int(v) if v.isdigit() else v,
+        help="a version number or label (default: the newest version the server has)",
+    )
     add(
         "--signature",
         default="serving_default",

@@ -31,7 +31,11 @@ LOG = logging.getLogger(__name__)
 
 
 class BertServingClient:
-    """A client for one served model over gRPC (default, `HOST:PORT`) or REST (`rest=True`)."""
+    """A client for one served model over gRPC (default, `HOST:PORT`) or REST (`rest=True`).
+
+    `version` pins a version number, or names a version label ("stable", "canary"); None asks
+    for the newest available version.
+    """
 
     def __init__(
         self,
@@ -39,7 +43,7 @@ class BertServingClient:
         model: str = "bert",
         *,
         rest: bool = False,
-        version: int | None = None,
+        version: int | str | None = None,
         timeout: float = 10.0,
         retries: int = 3,
         backoff: float = 0.1,

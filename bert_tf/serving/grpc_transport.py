@@ -34,9 +34,12 @@ class GrpcTransport:
         self._models = model_service_pb2_grpc.ModelServiceStub(self.channel)
 
     @staticmethod
-    def _spec(spec: Any, model: str, version: int | None) -> None:
+    def _spec(spec: Any, model: str, version: int | str | None) -> None:
+        """A version number, a version label (str), or None for the newest."""
         spec.name = model
-        if version is not None:
+        if isinstance(version, str):
+            spec.version_label = version
+        elif version is not None:
             spec.version.value = version
 
     def _call(self, method: Any, request: Any, timeout: float) -> Any:
@@ -48,7 +51,7 @@ class GrpcTransport:
     def predict(
         self,
         model: str,
-        version: int | None,
+        version: int | str | None,
         signature: str,
         inputs: dict[str, np.ndarray],
         timeout: float,
@@ -65,7 +68,7 @@ class GrpcTransport:
         outputs = {key: tf.make_ndarray(proto) for key, proto in response.outputs.items()}
         return response.model_spec.version.value, outputs
 
-    def metadata(self, model: str, version: int | None, timeout: float) -> dict[str, Any]:
+    def metadata(self, model: str, version: int | str | None, timeout: float) -> dict[str, Any]:
         from google.protobuf import json_format
         from tensorflow_serving.apis import get_model_metadata_pb2
 
@@ -79,7 +82,7 @@ class GrpcTransport:
             "metadata": {"signature_def": json_format.MessageToDict(signatures)},
         }
 
-    def status(self, model: str, version: int | None, timeout: float) -> list[dict[str, Any]]:
+    def status(self, model: str, version: int | str | None, timeout: float) -> list[dict[str, Any]]:
         from tensorflow_serving.apis import get_model_status_pb2
 
         request = get_model_status_pb2.GetModelStatusRequest()

@@ -30,7 +30,9 @@ class ModelServicer(model_service_pb2_grpc.ModelServiceServicer):
 
     @grpc_errors
     def GetModelStatus(self, request: Any, context: grpc.ServicerContext) -> Any:  # noqa: N802
-        name, version, _ = spec_of(request)
+        name, version, label = spec_of(request)
+        if label:  # the status of the version the label names
+            version = self.server.versions.servable(name, label=label).version
         states = self.server.versions.status(name, version)
         response = get_model_status_pb2.GetModelStatusResponse()
         for number, state in sorted(states.items(), reverse=True):

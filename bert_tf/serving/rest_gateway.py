@@ -84,8 +84,13 @@ class _Handler(BaseHTTPRequestHandler):
             route = self._route()
             if route["rest"] == "/metadata":
                 self._send(200, self._metadata(route))
-            elif route["rest"] is None and route["label"] is None:
-                states = self.model_server.versions.status(route["name"], route["version"])
+            elif route["rest"] is None:
+                version = route["version"]
+                if route["label"]:  # /labels/L: the status of the version the label names
+                    version = self.model_server.versions.servable(
+                        route["name"], label=route["label"]
+                    ).version
+                states = self.model_server.versions.status(route["name"], version)
                 rows = [
                     {
                         "version": str(number),

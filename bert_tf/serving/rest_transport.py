@@ -82,13 +82,16 @@ class RestTransport:
         return answer
 
     @staticmethod
-    def _path(model: str, version: int | None) -> str:
+    def _path(model: str, version: int | str | None) -> str:
+        """A version number, a version label (str), or None for the newest."""
+        if isinstance(version, str):
+            return f"/v1/models/{model}/labels/{version}"
         return f"/v1/models/{model}" + (f"/versions/{version}" if version is not None else "")
 
     def predict(
         self,
         model: str,
-        version: int | None,
+        version: int | str | None,
         signature: str,
         inputs: dict[str, np.ndarray],
         timeout: float,
@@ -105,10 +108,10 @@ class RestTransport:
             outputs = {name: outputs}
         return None, {key: _decode(value) for key, value in outputs.items()}
 
-    def metadata(self, model: str, version: int | None, timeout: float) -> dict[str, Any]:
+    def metadata(self, model: str, version: int | str | None, timeout: float) -> dict[str, Any]:
         return self._request("GET", self._path(model, version) + "/metadata", None, timeout)
 
-    def status(self, model: str, version: int | None, timeout: float) -> list[dict[str, Any]]:
+    def status(self, model: str, version: int | str | None, timeout: float) -> list[dict[str, Any]]:
         return self._request("GET", self._path(model, version), None, timeout)[
             "model_version_status"
         ]

@@ -30,7 +30,7 @@ def server(model_base, real_exports, tmp_path_factory):
     config = root / "models.config"
     config.write_text(
         f'model_config_list {{ config {{ name: "clf" base_path: "{model_base}" '
-        'model_platform: "tensorflow" } '
+        'model_platform: "tensorflow" version_labels { key: "stable" value: 1 } } '
         f'config {{ name: "pair" base_path: "{root / "pair"}" model_platform: "tensorflow" }} }}'
     )
     process = ServerProcess(
@@ -197,3 +197,17 @@ def test_predict_cli_prints_json_lines(server, in_process, tmp_path):
     missing = predict("--target", server.target, "--model", "nope", "text")
     assert missing.returncode == 1
     assert "NOT_FOUND" in missing.stderr and "'nope' is not served" in missing.stderr
+
+
+@pytest.mark.parametrize("rest", [False, True], ids=["grpc", "rest"])
+def test_version_labels_route_like_versions(server, in_process, rest):
+    from bert_tf.serving import BertServingClient, ServingError
+
+    target = server.rest_target if rest else server.target
+    client = BertServingClient(target, "clf", rest=rest, version="stable")
+    assert_same(client.predict(TEXTS[:2]), in_process("clf", [t.encode() for t in TEXTS[:2]]))
+    assert [row["version"] for row in client.status()] == ["1"]
+    assert client.metadata()["model_spec"]["version"] == "1"
+    with pytest.raises(ServingError, match="no version label 'canary'") as error:
+        BertServingClient(target, "clf", rest=rest, version="canary").status()
+    assert error.value.code == "NOT_FOUND"
