@@ -71,15 +71,12 @@ def exports(tmp_path_factory, preprocessor, classifier, regressor, span_model, t
         "tagging": (tagger, "tagging", dict(label_names=TAGS, stride=5)),
         "embedding": (embedder, "embedding", {}),
     }  # fmt: skip
-    built: dict = {}
 
     class Exports(dict):
         def __missing__(self, name):
             model, task, options = recipes[name]
-            built[name] = export_for_serving(
-                model, preprocessor, base / name / "1", task, **options
-            )
-            return built[name]
+            self[name] = export_for_serving(model, preprocessor, base / name / "1", task, **options)
+            return self[name]
 
     return Exports()
 
