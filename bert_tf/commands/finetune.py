@@ -25,9 +25,9 @@ import json
 import re
 
 from bert_tf.commands.config_overrides import add_override_flag
+from bert_tf.training.pretraining_config import MIXED_PRECISION
 
 STRATEGIES = ("default", "mirrored", "multi_worker_mirrored", "tpu")
-PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
 
 HELP = "fine-tune on GLUE, SQuAD, CoNLL or CSV; keeps the best model by the dev metric"
 
@@ -76,7 +76,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add("--seed", type=int, default=0, help="random seed")
     add("--strategy", default="default", choices=STRATEGIES, help="tf.distribute strategy")
     add("--tpu", help="TPU name or grpc address for --strategy tpu")
-    add("--precision", default="float32", choices=PRECISIONS, help="dtype policy")
+    add(
+        "--mixed-precision",
+        choices=tuple(MIXED_PRECISION),
+        default="none",
+        help="as in pretrain: bf16 (mixed_bfloat16) or fp16 (mixed_float16, loss scaling)",
+    )
     add("--shuffle-buffer", type=int, default=10_000, help="training examples shuffled together")
     add("--no-feature-cache", action="store_true", help="keep features in memory instead")
     add_override_flag(parser)
@@ -112,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
         test_file=args.test,
         strategy=args.strategy,
         tpu_address=args.tpu,
-        precision=args.precision,
+        precision=MIXED_PRECISION[args.mixed_precision],
         cache_features=not args.no_feature_cache,
         shuffle_buffer=args.shuffle_buffer,
     )

@@ -11,7 +11,9 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
+from bert_tf.training.pretraining_config import MIXED_PRECISION
+
+PRECISIONS = tuple(MIXED_PRECISION.values())  # Keras dtype policies
 
 
 @dataclasses.dataclass
