@@ -1,7 +1,8 @@
 """BertTokenizer: BERT's WordPiece tokenization, in-graph, on tensorflow-text.
 
 Normalization follows BERT exactly (see `normalization.py`): strings of printable ASCII take
-a fast path (ASCII lowercasing), all others go through per-codepoint tables in TensorFlow;
+a fast path (ASCII lowercasing), all others go through per-codepoint tables in TensorFlow
+and, uncased, Unicode's Final_Sigma rule of Python's `str.lower` (`final_sigma.py`);
 tensorflow-text's `FastBertTokenizer` then splits on whitespace, punctuation and CJK and runs
 WordPiece. Everything is TensorFlow ops, so the tokenizer works in `tf.data.map` and is saved
 inside a SavedModel (load it with `tensorflow_text` imported).
@@ -18,6 +19,7 @@ import tensorflow as tf
 import tensorflow_text as tf_text
 
 from bert_tf.text import normalization
+from bert_tf.text.final_sigma import mark_final_sigmas
 from bert_tf.text.special_tokens import SPECIAL_TOKEN_ROLES
 
 _LONG_WORD_CHAR = 0x1D400  # a 4-byte letter: words made of it exceed max_bytes_per_word
@@ -204,6 +206,8 @@ class BertTokenizer(tf.Module):
             strings, "UTF-8", errors="replace", replacement_char=0xFFFD
         )  # [B, (C)]
         flat = cps.flat_values  # [C]
+        if self.lower_case:  # Final_Sigma: word-final Σ lowercases to ς, as str.lower does
+            flat = mark_final_sigmas(flat, cps.row_splits)
         action = _lookup(t.action_index, t.action_pages, flat)  # [C]
         splits = tf.constant(t.replacement_splits)
         values = tf.concat([tf.constant(t.replacement_values), [0]], 0)

@@ -3,15 +3,16 @@
 BERT (google-research/bert `BasicTokenizer`, HF `BertNormalizer`) normalizes one character at
 a time: drop NUL, U+FFFD and control/format/private-use characters (tab, newline and carriage
 return excepted), map Unicode whitespace to a space, put spaces around CJK ideographs and, for
-uncased vocabularies, decompose (NFD), drop combining marks (Mn) and lowercase. Because every
-step is per character, the whole normalization is a function `codepoint -> string`, computed
+uncased vocabularies, decompose (NFD), drop combining marks (Mn) and lowercase. Every step
+but one is per character, so the normalization is a function `codepoint -> string`, computed
 here once with Python's `unicodedata` and turned into
 
 - `TfTables`: two-level page tables (`action`, `is_word`) that TensorFlow gathers in-graph, and
 - `python_translate_table`: a `str.translate` table for fast Python-side word counting.
 
 tensorflow-text's own normalizer applies NFKC case folding (`ß -> ss`, `ﬁ -> fi`, `² -> 2`),
-which BERT does not, so the tokenizer uses these tables for every non-ASCII string.
+which BERT does not, so the tokenizer uses these tables for every non-ASCII string. The one
+step with context, Unicode's Final_Sigma rule of `str.lower` (uncased), is in `final_sigma`.
 
 Example:
     >>> normalize_text("Héllo\\x00 東京", lower_case=True)
@@ -79,11 +80,15 @@ def normalize_char(cp: int, lower_case: bool) -> str:
 
 
 def normalize_text(text: str, lower_case: bool) -> str:
-    """Python reference of the normalization (slow; for tests and small inputs)."""
+    """Python reference of the normalization, Final_Sigma included (see `final_sigma`)."""
+    if lower_case and "\u03a3" in text:
+        from bert_tf.text.final_sigma import apply_final_sigma
+
+        text = apply_final_sigma(text)
     return text.translate(python_translate_table(lower_case))
 
 
-def _computed_codepoints() -> list[int]:
+def computed_codepoints() -> list[int]:
     """Codepoints whose normalization needs `unicodedata`; the rest follow fixed rules.
 
     Planes 3-13 (0x30000-0xDFFFF) hold no punctuation, marks, CJK of BERT's ranges or
@@ -96,7 +101,7 @@ def _computed_codepoints() -> list[int]:
 def _mapping(lower_case: bool) -> dict[int, str]:
     """Every codepoint whose normalized form differs from itself."""
     mapping = {}
-    for cp in _computed_codepoints():
+    for cp in computed_codepoints():
         out = normalize_char(cp, lower_case)
         if out != chr(cp):
             mapping[cp] = out
@@ -110,7 +115,7 @@ def python_translate_table(lower_case: bool) -> dict[int, str]:
     return _mapping(lower_case)
 
 
-def _page_table(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def page_table(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Split `values[cp]` into (page_index [n_pages], pages [n_unique * PAGE_SIZE])."""
     pages = values.reshape(-1, PAGE_SIZE)
     unique, index = np.unique(pages, axis=0, return_inverse=True)
@@ -153,14 +158,14 @@ def tf_tables(lower_case: bool) -> TfTables:
     is_word = np.ones(MAX_CODEPOINT, np.int32)
     is_word[:0x20] = 0
     is_word[list(_WHITESPACE) + list(_CJK) + _punctuation()] = 0
-    action_index, action_pages = _page_table(action)
-    word_index, word_pages = _page_table(is_word)
+    action_index, action_pages = page_table(action)
+    word_index, word_pages = page_table(is_word)
     return TfTables(action_index, action_pages, word_index, word_pages, values, splits)
 
 
 @functools.lru_cache(maxsize=1)
 def _punctuation() -> list[int]:
-    return [cp for cp in _computed_codepoints() if is_punctuation(cp)]
+    return [cp for cp in computed_codepoints() if is_punctuation(cp)]
 
 
 @functools.lru_cache(maxsize=1)
