@@ -17,6 +17,9 @@ from conftest import ServerProcess, copy_model
 TEN_MB = b"x" * (10 * 1024 * 1024)
 
 
+pytestmark = pytest.mark.slow  # a `bert-tf serve` subprocess with real exports
+
+
 @pytest.fixture(scope="module")
 def server(model_base, real_exports, tmp_path_factory):
     root = tmp_path_factory.mktemp("bad")

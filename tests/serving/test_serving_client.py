@@ -23,6 +23,9 @@ TEXTS = [
 ]
 
 
+pytestmark = pytest.mark.slow  # a `bert-tf serve` subprocess with real exports
+
+
 @pytest.fixture(scope="module")
 def server(model_base, real_exports, tmp_path_factory):
     root = tmp_path_factory.mktemp("server")

@@ -16,6 +16,9 @@ from conftest import ServerProcess, copy_model
 TEXT = "Return the number of items in a container."
 
 
+pytestmark = pytest.mark.slow  # a `bert-tf serve` subprocess; 20 s of load
+
+
 @pytest.fixture(scope="module")
 def server(model_base, tmp_path_factory):
     process = ServerProcess(
@@ -43,7 +46,6 @@ def wait_for(condition, timeout=60.0):
     raise AssertionError("condition not met in time")
 
 
-@pytest.mark.slow
 def test_push_under_load_switches_versions_without_failed_requests(
     server, model_base, real_exports, retrained_export
 ):
