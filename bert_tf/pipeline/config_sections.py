@@ -5,7 +5,7 @@ library's own config (`PretrainingConfig`, `FinetuneConfig`) through unchanged.
 
 Example:
     >>> FinetuneSection().epochs, EvaluationSection().metric
-    (4, 'accuracy')
+    (6, 'accuracy')
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class TaskDataSection:
     eval_pattern: str = "eval/*.csv"  # glob for the eval split ("": hash-split train_pattern)
     hash_buckets: list[int] = dataclasses.field(default_factory=lambda: [4, 1])  # train, eval
     schema_file: str = ""  # curated schema.pbtxt (ImportSchemaGen); "": infer from train
-    train_per_class: int = 60  # default docstring task: train rows per label
+    train_per_class: int = 200  # default docstring task: train rows per label
     eval_per_class: int = 25  # default docstring task: eval rows per label
 
 
@@ -69,8 +69,8 @@ class FinetuneSection:
 
     init: str = ""  # "": the pre-trained model; else an HF checkpoint dir or package:NAME/PATH
     max_seq_length: int = 32
-    epochs: int = 4
-    batch_size: int = 16
+    epochs: int = 6
+    batch_size: int = 32
     learning_rate: float = 1e-3
     settings: dict[str, Any] = dataclasses.field(default_factory=dict)  # FinetuneConfig fields
 

@@ -27,6 +27,7 @@ from typing import Any
 from tfx import v1 as tfx
 
 from bert_tf.pipeline.artifacts import Vocabulary
+from bert_tf.pipeline.baseline_strategy import CANDIDATE_KEY, LatestBlessedOtherModelStrategy
 from bert_tf.pipeline.components.corpus_gen import CorpusGen
 from bert_tf.pipeline.components.pretraining_data_gen import PretrainingDataGen
 from bert_tf.pipeline.components.serving_canary import ServingCanary
@@ -180,8 +181,23 @@ def _canary(config: PipelineConfig, model: Any, examples: Any) -> Any:
     )
 
 
-def create_pipeline(config: PipelineConfig) -> tfx.dsl.Pipeline:
-    """The pipeline of `config` (see the module docstring for its shape)."""
+def _baseline(candidate: Any, for_kubeflow: bool) -> Any:
+    """The latest blessed model (other than the candidate, where the runner can resolve it)."""
+    channels = {
+        "model": tfx.dsl.Channel(type=tfx.types.standard_artifacts.Model),
+        "model_blessing": tfx.dsl.Channel(type=tfx.types.standard_artifacts.ModelBlessing),
+    }
+    if for_kubeflow:
+        strategy = tfx.dsl.experimental.LatestBlessedModelStrategy
+    else:
+        strategy = LatestBlessedOtherModelStrategy
+        channels[CANDIDATE_KEY] = candidate
+    return tfx.dsl.Resolver(strategy_class=strategy, **channels).with_id("LatestBlessedModel")
+
+
+def create_pipeline(config: PipelineConfig, for_kubeflow: bool = False) -> tfx.dsl.Pipeline:
+    """The pipeline of `config` (see the module docstring for its shape); `for_kubeflow`
+    picks what TFX's Kubeflow V2 builder compiles (its own baseline strategy)."""
     nodes = _task_data(config)
     example_gen, gate = nodes[0], nodes[-1]
     if config.imports_checkpoint:
@@ -215,11 +231,7 @@ def create_pipeline(config: PipelineConfig) -> tfx.dsl.Pipeline:
     ).with_id("FinetuneTrainer")
     finetune.add_upstream_node(gate)
     model = finetune.outputs["model"]
-    baseline = tfx.dsl.Resolver(
-        strategy_class=tfx.dsl.experimental.LatestBlessedModelStrategy,
-        model=tfx.dsl.Channel(type=tfx.types.standard_artifacts.Model),
-        model_blessing=tfx.dsl.Channel(type=tfx.types.standard_artifacts.ModelBlessing),
-    ).with_id("LatestBlessedModel")
+    baseline = _baseline(model, for_kubeflow)
     evaluator = TextEvaluator(
         examples=example_gen.outputs["examples"],
         model=model,

@@ -14,7 +14,6 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 
@@ -45,7 +44,7 @@ def compile_kubeflow(config: PipelineConfig, output: str | os.PathLike) -> Path:
     runner_class, config_class = kubeflow_runner_class()
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    pipeline = create_pipeline(dataclasses.replace(config))
+    pipeline = create_pipeline(config, for_kubeflow=True)
     pipeline.metadata_connection_config = None  # Vertex/KFP keep their own ML Metadata
     runner = runner_class(
         config=config_class(default_image=config.kubeflow.image),

@@ -51,7 +51,9 @@ def _store(metadata_file: str):
 
 def _value(value) -> str:
     kind = value.WhichOneof("value")
-    return str(getattr(value, kind)) if kind else ""
+    return (
+        str(getattr(value, kind)) if kind in ("int_value", "string_value", "double_value") else ""
+    )
 
 
 def list_runs(metadata_file: str) -> list[PipelineRun]:
@@ -82,8 +84,13 @@ def list_runs(metadata_file: str) -> list[PipelineRun]:
                 key = event.path.steps[0].key if event.path.steps else "output"
                 outputs.setdefault(key, []).append(artifact.uri)
                 for name in ("blessed", "pushed", "pushed_version", "pushed_destination"):
-                    if name in artifact.custom_properties:
-                        properties[name] = _value(artifact.custom_properties[name])
+                    text = (
+                        _value(artifact.custom_properties[name])
+                        if name in artifact.custom_properties
+                        else ""
+                    )
+                    if text:  # ExampleValidator's per-split struct `blessed` is left out
+                        properties[name] = text
             seconds = execution.last_update_time_since_epoch - execution.create_time_since_epoch
             components.append(
                 ComponentRun(

@@ -1,0 +1,139 @@
+"""The whole pipeline on the default (tiny) config, one shared set of runs on one root:
+
+1. a run killed midway through pre-training (SIGKILL from the run_fn's fault injection),
+2. the rerun: finished components come from the cache, pre-training resumes from its step
+   checkpoint, and the model is blessed, canaried and pushed,
+3. an unchanged rerun: every component is CACHED,
+4. a worse fine-tune (more than max_drop below the blessed model): not blessed, not pushed,
+5. a value threshold the model cannot reach: not blessed, not pushed.
+The pushed SavedModel is served by `bert-tf serve` and answers through the client.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bert_tf.pipeline.pipeline_config import PipelineConfig
+from bert_tf.pipeline.pretrain_trainer import KILL_AT_STEP_ENV, SUMMARY_FILE
+
+pytestmark = pytest.mark.slow
+KILL_AT = 20  # a checkpoint step (checkpoint_every=10) of the 40 steps
+
+
+def _finetune(config: PipelineConfig, **changes) -> PipelineConfig:
+    return config.replace(finetune=dataclasses.replace(config.finetune, **changes))
+
+
+def _evaluation(config: PipelineConfig, **changes) -> PipelineConfig:
+    return config.replace(evaluation=dataclasses.replace(config.evaluation, **changes))
+
+
+def _versions(config: PipelineConfig) -> list[str]:
+    base = Path(config.serving_dir) / config.push.model_name
+    return sorted(p.name for p in base.iterdir()) if base.is_dir() else []
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    from bert_tf.pipeline.local_run import run_local
+    from bert_tf.pipeline.run_status import list_runs
+
+    root = tmp_path_factory.mktemp("pipeline")
+    config = PipelineConfig.from_dict(
+        {"pipeline_root": str(root / "root"), "push": {"serving_dir": str(root / "serving")}}
+    )
+    config.save(root / "config.json")
+    env = {**os.environ, KILL_AT_STEP_ENV: str(KILL_AT)}
+    command = [sys.executable, "-m", "bert_tf.cli", "pipeline", "run"]
+    killed = subprocess.run(
+        [*command, "--config", str(root / "config.json")], env=env, capture_output=True, text=True
+    )
+    result = {"config": config, "killed_rc": killed.returncode, "killed_log": killed.stderr}
+    result["killed"] = list_runs(config.metadata_file)[-1]
+    result["resumed"] = run_local(config)
+    result["versions_after_resume"] = _versions(config)
+    result["cached"] = run_local(config)
+    worse = _evaluation(_finetune(config, learning_rate=1e-9, epochs=1), lower_bound=0.0)
+    result["worse"] = run_local(worse)
+    result["versions_after_worse"] = _versions(config)
+    result["unreachable"] = run_local(_evaluation(config, lower_bound=0.99))
+    result["versions_after_unreachable"] = _versions(config)
+    return result
+
+
+def _component(run, name):
+    (found,) = [c for c in run.components if c.component == name]
+    return found
+
+
+def test_killed_run_stopped_in_pretraining(runs):
+    assert runs["killed_rc"] == -signal.SIGKILL, runs["killed_log"][-3000:]
+    assert runs["killed"].state_of("PretrainTrainer") == "RUNNING"  # never finished
+    assert runs["killed"].state_of("PretrainingDataGen") == "COMPLETE"
+    assert runs["killed"].state_of("FinetuneTrainer") is None
+
+
+def test_rerun_reuses_finished_components_and_resumes_training(runs):
+    resumed = runs["resumed"]
+    for name in ("CsvExampleGen", "StatisticsGen", "CorpusGen", "VocabularyGen"):
+        assert resumed.state_of(name) == "CACHED", name
+    assert resumed.state_of("PretrainingDataGen") == "CACHED"
+    assert resumed.state_of("PretrainTrainer") == "COMPLETE"
+    model_dir = _component(resumed, "PretrainTrainer").outputs["model"][0]
+    summary = json.loads((Path(model_dir) / "Format-Serving" / SUMMARY_FILE).read_text())
+    assert summary["initial_step"] == KILL_AT and summary["final_step"] == 40
+
+
+def test_blessed_model_is_pushed(runs):
+    resumed = runs["resumed"]
+    assert _component(resumed, "TextEvaluator").properties["blessed"] == "1"
+    assert _component(resumed, "ServingCanary").properties["blessed"] == "1"
+    assert _component(resumed, "Pusher").properties["pushed"] == "1"
+    assert len(runs["versions_after_resume"]) == 1
+
+
+def test_unchanged_rerun_hits_the_cache(runs):
+    states = {c.component: c.state for c in runs["cached"].components}
+    resolver = states.pop("LatestBlessedModel")  # resolvers always run
+    assert resolver == "COMPLETE"
+    assert set(states.values()) == {"CACHED"}, states
+    assert len(states) == 13
+
+
+def test_worse_model_than_the_blessed_one_is_not_pushed(runs):
+    worse = runs["worse"]
+    assert worse.state_of("FinetuneTrainer") == "COMPLETE"  # really retrained
+    assert _component(worse, "TextEvaluator").properties["blessed"] == "0"
+    assert _component(worse, "Pusher").properties["pushed"] == "0"
+    assert runs["versions_after_worse"] == runs["versions_after_resume"]
+
+
+def test_model_below_the_value_threshold_is_not_pushed(runs):
+    unreachable = runs["unreachable"]
+    assert unreachable.state_of("FinetuneTrainer") == "CACHED"
+    assert _component(unreachable, "TextEvaluator").properties["blessed"] == "0"
+    assert _component(unreachable, "Pusher").properties["pushed"] == "0"
+    assert runs["versions_after_unreachable"] == runs["versions_after_resume"]
+
+
+def test_pushed_model_answers_through_bert_tf_serve(runs):
+    from bert_tf.serving import BertServingClient, ServerProcess
+
+    config = runs["config"]
+    name = config.push.model_name
+    base = Path(config.serving_dir) / name
+    with ServerProcess(["--model-base-path", str(base), "--model-name", name]) as server:
+        server.wait_ready(name)
+        with BertServingClient(server.target, name) as client:
+            answers = client.predict(["Return a new array of given shape and type."])
+            labels = client.contract()["label_names"]
+    assert len(answers) == 1
+    assert answers[0].label in labels
