@@ -97,9 +97,10 @@ def load_google_checkpoint(
         raise FileNotFoundError(f"vocab file not found: {vocab_file}")
     tokenizer = None
     if load_tokenizer and vocab_file is not None:
-        from bert_tf.text import BertTokenizer
+        from bert_tf.text.bert_tokenizer import GOOGLE_MAX_CHARS_PER_WORD, BertTokenizer
 
-        tokenizer = BertTokenizer(Path(vocab_file), lower_case=lower_case)
+        limit = GOOGLE_MAX_CHARS_PER_WORD  # google-research splits words of up to 200 characters
+        tokenizer = BertTokenizer(Path(vocab_file), lower_case=lower_case, max_chars_per_word=limit)
     return LoadedCheckpoint(
         model=model,
         backbone=backbone,

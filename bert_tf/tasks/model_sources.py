@@ -25,11 +25,14 @@ LABELS_FILE = "labels.json"
 TASK_CONFIG_FILE = "task_config.json"
 
 
-def make_tokenizer(vocab_file: str | Path, lower_case: bool = True) -> Any:
+def make_tokenizer(
+    vocab_file: str | Path, lower_case: bool = True, max_chars_per_word: int | None = None
+) -> Any:
     """The `BertTokenizer` of a vocabulary (tensorflow-text loads on first use)."""
     from bert_tf.text import BertTokenizer
 
-    return BertTokenizer(vocab_file, lower_case=lower_case)
+    limit = {} if max_chars_per_word is None else {"max_chars_per_word": max_chars_per_word}
+    return BertTokenizer(vocab_file, lower_case=lower_case, **limit)
 
 
 def _backbone_of(model: Any, source: str) -> Any:
@@ -65,16 +68,23 @@ def load_backbone(
 
     path = Path(init)
     if _imported_format(path):  # an HF, keras-hub or google-research checkpoint
-        from bert_tf.checkpoints.any_checkpoint import load_checkpoint
+        from bert_tf.checkpoints.any_checkpoint import checkpoint_format, load_checkpoint
 
         loaded = load_checkpoint(path, with_heads=False)
         vocab = Path(vocab_file) if vocab_file else loaded.vocab_file
         if vocab is None:
             raise FileNotFoundError(f"{path} has no vocab.txt; pass --vocab")
-        return loaded.backbone, make_tokenizer(vocab, loaded.lower_case), Path(vocab)
+        limit = None  # the tokenizer's default, except google-research's own limit (200)
+        if checkpoint_format(path) == "google":
+            from bert_tf.text.bert_tokenizer import GOOGLE_MAX_CHARS_PER_WORD
+
+            limit = GOOGLE_MAX_CHARS_PER_WORD
+        return loaded.backbone, make_tokenizer(vocab, loaded.lower_case, limit), Path(vocab)
     saved = [path / name for name in (MODEL_FILE, "backbone.keras") if (path / name).is_file()]
+    max_chars = None  # a run directory records it; otherwise the tokenizer's default
     if path.is_dir() and saved:  # a fine-tuning or pre-training (backbone.keras) output
         lower_case = _saved_lower_case(path, lower_case)
+        max_chars = _saved_tokenizer_setting(path, "max_chars_per_word")
         vocab_file = vocab_file or path / VOCAB_FILE
         path = saved[0]
     if path.suffix == ".keras":
@@ -86,7 +96,8 @@ def load_backbone(
 
         backbone = _backbone_of(keras.saving.load_model(path, compile=False), str(path))
         backbone.trainable = True
-        return backbone, make_tokenizer(vocab_file, lower_case), Path(vocab_file)
+        tokenizer = make_tokenizer(vocab_file, lower_case, max_chars)
+        return backbone, tokenizer, Path(vocab_file)
     if path.exists():
         raise ValueError(f"{path}: not an HF checkpoint directory, .keras file or run directory")
     from bert_tf.config import PRESETS
@@ -122,14 +133,27 @@ def _saved_lower_case(model_dir: Path, default: bool) -> bool:
     return bool(json.loads(path.read_text(encoding="utf-8")).get("lower_case", default))
 
 
+def _saved_tokenizer_setting(model_dir: Path, key: str) -> Any:
+    """A value of the run's tokenizer_config.json, or None (the tokenizer's default)."""
+    path = model_dir / TOKENIZER_CONFIG_FILE
+    return json.loads(path.read_text(encoding="utf-8")).get(key) if path.is_file() else None
+
+
 def save_run_files(
-    out_dir: str | Path, vocab_file: str | Path, lower_case: bool, task: Any, extra: dict
+    out_dir: str | Path,
+    vocab_file: str | Path,
+    lower_case: bool,
+    task: Any,
+    extra: dict,
+    max_chars_per_word: int | None = None,
 ) -> None:
     """Writes the tokenizer, label list and task config next to `model.keras`."""
     out = Path(out_dir)
     if Path(vocab_file).resolve() != (out / VOCAB_FILE).resolve():
         shutil.copyfile(vocab_file, out / VOCAB_FILE)
     tokenizer = {"vocab_file": VOCAB_FILE, "lower_case": lower_case}
+    if max_chars_per_word is not None:  # absent: BertTokenizer's default (100)
+        tokenizer["max_chars_per_word"] = int(max_chars_per_word)
     (out / TOKENIZER_CONFIG_FILE).write_text(json.dumps(tokenizer, indent=2) + "\n")
     (out / LABELS_FILE).write_text(json.dumps(task.labels, indent=2) + "\n")
     config = {"task": task.get_config(), **extra}
@@ -150,6 +174,10 @@ def load_finetuned(model_dir: str | Path) -> tuple[Any, Any, Any]:
             raise FileNotFoundError(f"{model_dir} is not a fine-tuning output: no {name}")
     task_config = json.loads((model_dir / TASK_CONFIG_FILE).read_text(encoding="utf-8"))["task"]
     task = make_task(task_config.pop("name"), **task_config)
-    tokenizer = make_tokenizer(model_dir / VOCAB_FILE, _saved_lower_case(model_dir, True))
+    tokenizer = make_tokenizer(
+        model_dir / VOCAB_FILE,
+        _saved_lower_case(model_dir, True),
+        _saved_tokenizer_setting(model_dir, "max_chars_per_word"),
+    )
     model = keras.saving.load_model(model_dir / MODEL_FILE, compile=False)
     return model, tokenizer, task

@@ -22,6 +22,8 @@ from bert_tf.text import normalization
 from bert_tf.text.final_sigma import mark_final_sigmas
 from bert_tf.text.special_tokens import SPECIAL_TOKEN_ROLES
 
+DEFAULT_MAX_CHARS_PER_WORD = 100  # HF's WordPiece limit
+GOOGLE_MAX_CHARS_PER_WORD = 200  # google-research's WordpieceTokenizer max_input_chars_per_word
 _LONG_WORD_CHAR = 0x1D400  # a 4-byte letter: words made of it exceed max_bytes_per_word
 _ASCII_TEXT = r"[\t\n\r\x20-\x7e]*"
 
@@ -51,7 +53,8 @@ class BertTokenizer(tf.Module):
         vocab_file: WordPiece vocabulary, one token per line; must hold [PAD], [UNK], [CLS],
             [SEP] and [MASK].
         lower_case: True for uncased vocabularies (lowercase + strip accents).
-        max_chars_per_word: words with more characters (after normalization) become [UNK].
+        max_chars_per_word: words with more characters (after normalization) become [UNK]:
+            100 as in HF `tokenizers`, 200 for google-research checkpoints (its default).
 
     Example:
         >>> tokenizer = BertTokenizer("vocab.txt", lower_case=True)
@@ -63,7 +66,7 @@ class BertTokenizer(tf.Module):
         self,
         vocab_file: str | Path,
         lower_case: bool = True,
-        max_chars_per_word: int = 100,
+        max_chars_per_word: int = DEFAULT_MAX_CHARS_PER_WORD,
         name: str | None = None,
     ) -> None:
         super().__init__(name=name)

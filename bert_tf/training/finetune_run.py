@@ -190,7 +190,8 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
         test_metrics = _score(task, best, config.test_file, tokenizer, max(config.batch_size, 32))
     if chief:
         extra = {"finetune": dataclasses.asdict(config), "best_epoch": dev_callback.best_epoch}
-        save_run_files(out, vocab_file, tokenizer_lower_case(tokenizer, config), task, extra)
+        limit = getattr(tokenizer, "max_chars_per_word", None)
+        save_run_files(out, vocab_file, tokenizer_lower_case(tokenizer, config), task, extra, limit)
         task.write_predictions(out, dev_examples, dev_callback.best_predictions)
         summary = {
             "task": config.task,

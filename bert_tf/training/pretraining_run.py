@@ -218,11 +218,14 @@ def _save_outputs(config: PretrainingConfig, pretrainer: BertPretrainer, out: Pa
     if config.vocab:
         if Path(config.vocab).resolve() != (out / "vocab.txt").resolve():
             shutil.copyfile(config.vocab, out / "vocab.txt")
+        from bert_tf.text.bert_tokenizer import DEFAULT_MAX_CHARS_PER_WORD
+
         digest = hashlib.sha256((out / "vocab.txt").read_bytes()).hexdigest()
         tokenizer_config = {  # "lower_case": bert_tf's key; "do_lower_case": HF's
             "vocab_file": "vocab.txt",
             "lower_case": config.lower_case,
             "do_lower_case": config.lower_case,
+            "max_chars_per_word": DEFAULT_MAX_CHARS_PER_WORD,  # create-pretraining-data's limit
             "vocab_sha256": digest,
         }
         (out / "tokenizer_config.json").write_text(json.dumps(tokenizer_config, indent=2) + "\n")

@@ -154,3 +154,56 @@ def test_works_in_tf_data(tokenizer):
     assert next(iter(dataset)).to_list() == [[7592, 2088], [7592, 1879, 1755]]
     unbatched = tf.data.Dataset.from_tensor_slices(["Hello world"]).map(tokenizer.tokenize)
     assert next(iter(unbatched)).numpy().tolist() == [7592, 2088]
+
+
+@pytest.fixture(scope="module")
+def long_word_vocab(tmp_path_factory):
+    chars = ["a", "e", "é", "д", "😀"]
+    tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + chars + [f"##{c}" for c in chars]
+    tokens.append("##\u0301")  # a combining acute, kept by cased tokenizers
+    path = tmp_path_factory.mktemp("long") / "vocab.txt"
+    path.write_text("\n".join(tokens) + "\n", encoding="utf-8")
+    return path
+
+
+# google-research `WordpieceTokenizer(max_input_chars_per_word=200)`: a word (after basic
+# tokenization) of more than 200 characters is one [UNK]; up to 200 it is split into pieces.
+@pytest.mark.parametrize("lower_case", [True, False])
+@pytest.mark.parametrize("char", ["a", "é", "д", "😀"])  # 1, 2, 2 and 4 UTF-8 bytes
+@pytest.mark.parametrize(("limit", "length", "pieces"), [
+    (100, 100, 100), (100, 101, None), (100, 200, None),
+    (200, 101, 101), (200, 150, 150), (200, 200, 200), (200, 201, None),
+])  # fmt: skip
+def test_word_length_limit(long_word_vocab, lower_case, char, limit, length, pieces):
+    tokenizer = BertTokenizer(long_word_vocab, lower_case=lower_case, max_chars_per_word=limit)
+    ids = tokenizer.tokenize(["x" + " " + char * length + " a"]).to_list()[0]
+    assert ids[0] == tokenizer.unk_id and ids[-1] == tokenizer.token_to_id("a")  # "x": no piece
+    word = ids[1:-1]
+    if pieces is None:
+        assert word == [tokenizer.unk_id]
+    else:
+        first = "e" if (char == "é" and lower_case) else char
+        assert word == [tokenizer.token_to_id(first)] + [tokenizer.token_to_id(f"##{first}")] * (
+            pieces - 1
+        )
+
+
+def test_word_length_counts_normalized_characters(long_word_vocab):
+    # Uncased, "e" + combining acute is one character "e"; cased it is two (the mark stays).
+    decomposed = "e\u0301" * 60
+    uncased = BertTokenizer(long_word_vocab, lower_case=True, max_chars_per_word=100)
+    assert uncased.tokenize(decomposed).numpy().size == 60
+    cased = BertTokenizer(long_word_vocab, lower_case=False, max_chars_per_word=100)
+    assert cased.tokenize(decomposed).numpy().tolist() == [cased.unk_id]
+    cased = BertTokenizer(long_word_vocab, lower_case=False, max_chars_per_word=200)
+    assert cased.tokenize(decomposed).numpy().size == 120
+
+
+def test_word_length_limit_is_in_the_config(long_word_vocab):
+    tokenizer = BertTokenizer(long_word_vocab, max_chars_per_word=200)
+    assert BertTokenizer(long_word_vocab).max_chars_per_word == 100
+    again = BertTokenizer.from_config(tokenizer.get_config())
+    assert again.max_chars_per_word == 200
+    assert again.tokenize("a" * 150).numpy().size == 150
+    with pytest.raises(ValueError, match="max_chars_per_word"):
+        BertTokenizer(long_word_vocab, max_chars_per_word=0)
