@@ -45,8 +45,10 @@ class WarmupLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
     Example:
         >>> float(WarmupLinearDecay(2.0, num_train_steps=4, num_warmup_steps=0)(2))
         1.0
-        >>> later = WarmupLinearDecay(1.0, num_train_steps=None)
-        >>> later.set_num_train_steps(20); later.num_warmup_steps
+        >>> later = WarmupLinearDecay(1.0, num_train_steps=None, num_warmup_steps=None)
+        >>> later.is_open, float(later(5))  # the peak until the run length is known
+        (True, 1.0)
+        >>> later.set_num_train_steps(20); later.num_warmup_steps  # warmup_ratio 0.1 of 20
         2
     """
 

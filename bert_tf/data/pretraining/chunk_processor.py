@@ -4,9 +4,19 @@ The chunk's generator is seeded by (seed, file_index, chunk_index), so a chunk g
 the same records in any process, in any order, under any runner.
 
 Example:
-    >>> result = process_chunk(tokenize_chunk(tokenizer, chunk), vocab_info, config)
-    >>> result.counts["instances"] == len(result.lengths)
+    >>> from bert_tf.data.pretraining.documents import Chunk
+    >>> from bert_tf.data.pretraining.tokenization import load_tokenizer, tokenize_chunk
+    >>> documents = [["The cat sat on the mat.", "It purred.", "Then it slept."],
+    ...              ["Dogs bark.", "They run in the park.", "Birds sing."]]
+    >>> chunk = tokenize_chunk(load_tokenizer("vocab.txt"), Chunk(0, 0, documents, num_bytes=96))
+    >>> config = PretrainingDataConfig(max_seq_length=32, dupe_factor=2, num_shards=2)
+    >>> result = process_chunk(chunk, VocabInfo.from_file("vocab.txt"), config)
+    >>> {k: result.counts[k] for k in ("documents", "sentences", "instances", "random_next")}
+    {'documents': 2, 'sentences': 6, 'instances': 8, 'random_next': 6}
+    >>> result.counts["instances"] == len(result.lengths) == len(result.records())
     True
+    >>> sorted(result.framed_by_shard())
+    [0, 1]
 """
 
 from __future__ import annotations

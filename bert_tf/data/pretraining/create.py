@@ -1,8 +1,19 @@
-"""`create_pretraining_data`: text files -> sharded TFRecords of masked LM + NSP instances.
+r"""`create_pretraining_data`: text files -> sharded TFRecords of masked LM + NSP instances.
 
 Example:
-    >>> stats = create_pretraining_data(["corpus.txt"], "vocab.txt", "out", dupe_factor=5)
-    >>> stats["instances"], stats["random_next_rate"]
+    >>> with open("tiny_corpus.txt", "w", encoding="utf-8") as f:  # blank line: next document
+    ...     _ = f.write("The cat sat.\nIt purred.\nThen it slept.\n\nDogs bark.\nThey run.\n\n"
+    ...                 "Birds sing.\nThey fly south.\n")
+    >>> stats = create_pretraining_data(
+    ...     ["tiny_corpus.txt"], "vocab.txt", "tiny_out", dupe_factor=5, num_shards=2,
+    ...     num_workers=0, progress=False,
+    ... )
+    >>> stats["documents"], stats["sentences"], stats["instances"]
+    (3, 7, 28)
+    >>> stats["random_next"], stats["forced_random_next"]  # forced: one sentence gathered
+    (23, 10)
+    >>> stats["output_files"]
+    ['tiny_out/pretraining-00000-of-00002.tfrecord', 'tiny_out/pretraining-00001-of-00002.tfrecord']
 """
 
 from __future__ import annotations

@@ -9,9 +9,24 @@ needed to write them; GZIP output is one gzip stream per file, as
 `tf.io.TFRecordWriter(..., "GZIP")` writes it.
 
 Example:
-    >>> data, lengths = serialize_examples({"input_ids": ids}, float_features=())
-    >>> with ExampleWriter("out", num_shards=2) as writer:
-    ...     writer.write(0, frame_records(data, lengths))
+    >>> features = {
+    ...     "input_ids": np.array([[101, 7592, 102], [101, 300, 102]]),  # [N, L]
+    ...     "masked_lm_weights": np.array([[1.0, 0.0], [1.0, 1.0]], np.float32),
+    ... }
+    >>> data, lengths = serialize_examples(features, float_features=("masked_lm_weights",))
+    >>> import tensorflow as tf
+    >>> example = tf.train.Example.FromString(data[: lengths[0]])
+    >>> data[: lengths[0]] == example.SerializeToString(deterministic=True)
+    True
+    >>> list(example.features.feature["input_ids"].int64_list.value)
+    [101, 7592, 102]
+    >>> with ExampleWriter("example_shards", num_shards=2) as writer:
+    ...     writer.write(0, frame_records(data, lengths))  # both records
+    ...     writer.write(1, frame_records(data, lengths, rows=np.array([1])))
+    >>> [len(list(tf.data.TFRecordDataset(path))) for path in writer.paths]
+    [2, 1]
+    >>> writer.paths[0]
+    'example_shards/pretraining-00000-of-00002.tfrecord'
 """
 
 from __future__ import annotations

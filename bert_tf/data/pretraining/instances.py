@@ -13,8 +13,21 @@ Only lengths are handled in Python: A and B are contiguous spans of the chunk's 
 array (before and after trimming), so `assemble` builds all instances with numpy.
 
 Example:
+    >>> offsets = [0, 3, 5, 8, 10, 12, 15]  # 6 sentences, 15 tokens
+    >>> doc_bounds = [0, 3, 6]  # two documents of 3 sentences each
+    >>> config = PretrainingDataConfig(
+    ...     max_seq_length=12, max_predictions_per_seq=2, short_seq_prob=0.0
+    ... )
     >>> spans = create_instance_spans(offsets, doc_bounds, config, np.random.default_rng(0))
-    >>> input_ids, segment_ids, input_mask = assemble(ids, spans, vocab_info, 128)
+    >>> spans.a_start.tolist(), spans.b_start.tolist(), spans.is_random_next.tolist()
+    ([0, 3, 8], [12, 5, 12], [True, False, False])
+    >>> vocab = VocabInfo.from_tokens(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])
+    >>> ids = np.arange(100, 115)  # the chunk's token ids
+    >>> input_ids, segment_ids, input_mask = assemble(ids, spans, vocab, 12)  # [N, S] each
+    >>> input_ids[0].tolist()  # [CLS]=2, A, [SEP]=3, B (a random next), [SEP], [PAD]=0
+    [2, 100, 101, 102, 3, 112, 113, 114, 3, 0, 0, 0]
+    >>> segment_ids[0].tolist()
+    [0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0]
 """
 
 from __future__ import annotations

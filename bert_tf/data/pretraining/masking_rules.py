@@ -10,9 +10,22 @@ overshoot. Each chosen position becomes [MASK] with probability 0.8, a random
 vocabulary token with 0.1, and stays unchanged with 0.1.
 
 Example:
-    >>> masked = mask_batch(input_ids, input_mask, vocab_info, config, rng)
-    >>> masked.masked_lm_positions.shape
-    (N, 20)
+    >>> from bert_tf.data.pretraining.config import PretrainingDataConfig
+    >>> tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "sat", "pu", "##rred"]
+    >>> vocab = VocabInfo.from_tokens(tokens)
+    >>> input_ids = np.array([[2, 5, 6, 7, 3, 8, 9, 3, 0, 0]])  # [N, S]: 8 real tokens
+    >>> input_mask = (input_ids != vocab.pad_id).astype(np.int32)  # [N, S]
+    >>> config = PretrainingDataConfig(
+    ...     max_seq_length=10, max_predictions_per_seq=4, masked_lm_prob=0.3,
+    ...     whole_word_masking=True,
+    ... )
+    >>> masked = mask_batch(input_ids, input_mask, vocab, config, np.random.default_rng(0))
+    >>> masked.masked_lm_positions.tolist(), masked.masked_lm_weights.tolist()  # [N, P]
+    ([[5, 6, 0, 0]], [[1.0, 1.0, 0.0, 0.0]])
+    >>> [tokens[i] for i in masked.masked_lm_ids[0, :2]]  # the word "pu ##rred", as one unit
+    ['pu', '##rred']
+    >>> [tokens[i] for i in masked.input_ids[0]]  # "pu" became [MASK], "##rred" stays (10%)
+    ['[CLS]', 'the', 'cat', 'sat', '[SEP]', '[MASK]', '##rred', '[SEP]', '[PAD]', '[PAD]']
 """
 
 from __future__ import annotations

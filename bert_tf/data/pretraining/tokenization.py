@@ -6,8 +6,18 @@ FastBertTokenizer), and it tokenizes a whole chunk's lines in one call.
 
 Example:
     >>> info = VocabInfo.from_file("vocab.txt")
-    >>> info.is_continuation[info.ids["##s"]]
-    True
+    >>> info.vocab_size, info.pad_id, info.cls_id, info.sep_id, info.mask_id
+    (30522, 0, 101, 102, 103)
+    >>> from bert_tf.data.pretraining.documents import Chunk
+    >>> chunk = Chunk(0, 0, [["The cat sat.", "It purred."], ["Dogs bark loudly."]], num_bytes=39)
+    >>> tokenizer = load_tokenizer("vocab.txt")
+    >>> tokenized = tokenize_chunk(tokenizer, chunk)
+    >>> tokenized.sentence_splits.tolist(), tokenized.doc_splits.tolist()
+    ([0, 4, 8, 12], [0, 2, 3])
+    >>> [tokenizer.id_to_token(i) for i in tokenized.ids[4:8]]
+    ['it', 'pu', '##rred', '.']
+    >>> info.is_continuation[tokenized.ids[4:8]].tolist()
+    [False, False, True, False]
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ TensorBoard callback placed after this one record it.
 Example:
     >>> callback = DevMetricCallback(task, dev_examples, dev_features, "run/model.keras",
     ...                              patience=2)  # doctest: +SKIP
-    >>> model.fit(train, epochs=3, callbacks=[callback, keras.callbacks.TensorBoard("run/logs")])
+    >>> tensorboard = keras.callbacks.TensorBoard("run/logs")  # placed after: records dev_f1
+    >>> model.fit(train, epochs=3, callbacks=[callback, tensorboard])  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ class DevMetricCallback(keras.callbacks.Callback):
         save: write the best model (False on the non-chief workers of a multi-worker run).
 
     Example:
-        >>> DevMetricCallback(task, [], {}, "best.keras").best  # doctest: +SKIP
-        -inf
+        >>> from bert_tf.tasks import make_task
+        >>> callback = DevMetricCallback(make_task("glue/mrpc"), [], {}, "best.keras", patience=2)
+        >>> callback.task.main_metric, callback.best, callback.best_epoch
+        ('f1', -inf, None)
     """
 
     def __init__(

@@ -1,8 +1,9 @@
 """`TrainingLogger`: losses, metrics, learning rate and throughput to TensorBoard by step.
 
 Example:
-    >>> logger = TrainingLogger("run/logs/train", global_batch_size=256)  # doctest: +SKIP
-    >>> model.fit(data, callbacks=[logger])  # then: tensorboard --logdir run/logs
+    >>> logger = TrainingLogger("run/logs/train", global_batch_size=256)
+    >>> model.fit(data, callbacks=[logger])  # doctest: +SKIP
+    >>> # then: tensorboard --logdir run/logs
 """
 
 from __future__ import annotations
