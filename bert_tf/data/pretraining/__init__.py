@@ -6,8 +6,11 @@ under two drivers: local processes (`local_driver`) or Apache Beam (`beam_driver
 
 Example:
     >>> from bert_tf.data.pretraining import create_pretraining_data, read_pretraining_dataset
-    >>> stats = create_pretraining_data(["corpus.txt"], "vocab.txt", "out", dupe_factor=5)
-    >>> dataset = read_pretraining_dataset("out/pretraining-*", 32, 128, 20)
+    >>> stats = create_pretraining_data(["corpus.txt"], "vocab.txt", "out", dupe_factor=5,
+    ...                                 progress=False)  # doctest: +SKIP
+    >>> dataset = read_pretraining_dataset("out/pretraining-*", 32, 128, 20)  # doctest: +SKIP
+
+(`bert_tf.data.pretraining.create` has a small example that runs.)
 """
 
 from bert_tf.data.pretraining.config import PretrainingDataConfig
