@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from bert_tf.cli import main
 
 
@@ -36,11 +34,26 @@ def test_tokenize_missing_vocab(tmp_path, capsys):
     assert "none.txt" in capsys.readouterr().err
 
 
-@pytest.mark.slow
 def test_vocab_command(small_corpus, tmp_path, capsys):
-    out = tmp_path / "vocab.txt"
+    out = tmp_path / "out" / "vocab.txt"
     args = ["vocab", "--input", str(small_corpus), "--vocab-size", "1500", "--output", str(out)]
-    assert main([*args, "--no-progress"]) == 0
+    assert main([*args, "--no-progress", "--workers", "2", "--heldout", str(small_corpus)]) == 0
     stats = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert stats["vocab_size"] == len(out.read_text(encoding="utf-8").splitlines())
+    assert stats["vocab_size"] == 1500 == len(out.read_text(encoding="utf-8").splitlines())
     assert stats["words"] > 40_000 and stats["unk_rate"] < 0.001 and stats["seconds"] > 0
+    assert 1.0 < stats["tokens_per_word"] == stats["heldout_tokens_per_word"] < 1.5
+    config = json.loads((out.parent / "tokenizer_config.json").read_text(encoding="utf-8"))
+    assert config["lower_case"] is True and config["do_lower_case"] is True
+    assert main([*args, "--cased", "--no-progress"]) == 0  # casing is recorded
+    config = json.loads((out.parent / "tokenizer_config.json").read_text(encoding="utf-8"))
+    assert config["lower_case"] is False and config["vocab_file"] == "vocab.txt"
+
+
+def test_vocab_command_bad_input(tmp_path, capsys):
+    args = ["vocab", "--vocab-size", "100", "--output", str(tmp_path / "v.txt"), "--no-progress"]
+    assert main([*args, "--input", str(tmp_path / "none.txt")]) == 2
+    assert "none.txt" in capsys.readouterr().err
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"ok\n\xc3(\n")
+    assert main([*args, "--input", str(bad)]) == 2
+    assert "bad.txt: invalid UTF-8 at byte 3" in capsys.readouterr().err
