@@ -4,8 +4,8 @@ Corpus: the whole offline corpus (`bert_tf.datasets.offline_corpus`, Python docs
 packages' docstrings, about 60 MB), cut by document: every 10th document is held out, the
 rest (about 54 MB) is the training text. Both engines learn a 30,000-token uncased vocabulary
 from the training file, each in a fresh process (seconds around the training call only; peak
-RSS summed over the process and its worker processes, sampled every 20 ms). Both vocabularies are then scored by the
-same tokenizer, `bert_tf.text.BertTokenizer` (tf-text), on the held-out text: tokens per
+RSS summed over the process and its worker processes, sampled every 20 ms). Both
+vocabularies are then scored by the same tokenizer, `bert_tf.text.BertTokenizer` (tf-text), on the held-out text: tokens per
 word and [UNK] rate. Last, word counting alone on the training text and on that text
 repeated 5 times (same distinct words, 5x the bytes), to show flat memory.
 
