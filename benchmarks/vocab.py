@@ -6,7 +6,8 @@ rest (about 54 MB) is the training text. Both engines learn a 30,000-token uncas
 from the training file, each in a fresh process (seconds around the training call only; peak
 RSS summed over the process and its worker processes, sampled every 20 ms). Both
 vocabularies are then scored by the same tokenizer, `bert_tf.text.BertTokenizer`
-(tf-text), on the held-out text: tokens per word and [UNK] rate. Last, word counting alone on the training text and on that text
+(tf-text), on the held-out text: tokens per word and [UNK] rate. Last, word counting alone
+on the training text and on that text
 repeated 5 times (same distinct words, 5x the bytes), to show flat memory.
 
 Prints ONE JSON line. Targets (issue 14): time_ratio <= 1, tokens_per_word_ratio <= 1,
