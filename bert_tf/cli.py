@@ -67,12 +67,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line (`argv`, else `sys.argv`); returns the exit status.
+
+    Run as the `bert-tf` program (no `argv`) and without `-v`, TensorFlow's known-harmless
+    start-up messages are hidden (`bert_tf.commands.startup_noise`); `-v` shows everything.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if argv is None and not args.verbose:
+        from bert_tf.commands.startup_noise import quiet_startup
+
+        return quiet_startup(lambda: _run(args))
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args._run(args) or 0)
     except (FileNotFoundError, ValueError) as error:

@@ -30,8 +30,8 @@ RANKS = {
     "serving": 8,
     "pipeline": 9,
     "commands": 10,
-    "cli": 10,
-    "cli_reference": 11,
+    "cli": 11,  # above the commands it dispatches to (and their start-up helper)
+    "cli_reference": 12,
     "demo": 10,
     "__init__": 10,
 }
