@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 
@@ -63,9 +64,16 @@ def run_local(config: PipelineConfig, report: Callable[[str], None] | None = pri
     for handler in handlers:
         absl_logger.addHandler(handler)
     before = {run.run_id for run in _runs(config)}
+    done = threading.Event()
+    # A library imported by a component (TensorBoard's, in fine-tuning) lowers absl's level,
+    # which would silence the runner's progress lines; keep it at INFO during the run.
+    keeper = threading.Thread(target=_keep_info, args=(absl_logger, done), daemon=True)
+    keeper.start()
     try:
         tfx.orchestration.LocalDagRunner().run(create_pipeline(config))
     finally:
+        done.set()
+        keeper.join()
         for handler in handlers:
             absl_logger.removeHandler(handler)
         absl_logger.setLevel(saved[0])
@@ -74,6 +82,12 @@ def run_local(config: PipelineConfig, report: Callable[[str], None] | None = pri
     if not new:
         raise RuntimeError("the pipeline ran but ML Metadata recorded no run")
     return new[-1]
+
+
+def _keep_info(logger: logging.Logger, done: threading.Event) -> None:
+    while not done.wait(0.2):
+        if logger.level != logging.INFO:
+            logger.setLevel(logging.INFO)
 
 
 def _runs(config: PipelineConfig) -> list[PipelineRun]:

@@ -51,9 +51,7 @@ def test_anomalies_are_named(tmp_path):
     (tmp_path / "Split-train").mkdir()
     (tmp_path / "Split-train" / "SchemaDiff.pb").write_bytes(b"")
     found = describe_anomalies(str(tmp_path), ["train", "eval"])
-    assert found == [
-        "eval: label: Unexpected string values (ENUM_TYPE_UNEXPECTED_STRING_VALUES)"
-    ]
+    assert found == ["eval: label: Unexpected string values (ENUM_TYPE_UNEXPECTED_STRING_VALUES)"]
 
 
 def test_canary_reports_a_model_that_does_not_load(tmp_path):
