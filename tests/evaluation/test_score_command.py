@@ -9,7 +9,7 @@ import pytest
 
 from bert_tf.cli import main
 
-FIXTURES = Path(__file__).parents[1] / "data/tasks/fixtures"
+FIXTURES = Path(__file__).parents[1] / "data/readers/fixtures"
 
 
 def score(capsys, *argv: str) -> dict:

@@ -17,7 +17,7 @@ from bert_tf.evaluation import (
     squad_v2_metrics,
 )
 
-FIXTURES = Path(__file__).parents[1] / "data/tasks/fixtures/squad"
+FIXTURES = Path(__file__).parents[1] / "data/readers/fixtures/squad"
 
 
 def test_normalisation():

@@ -9,7 +9,7 @@ import pytest
 from bert_tf.data.readers import MalformedInputError, iob1_to_iob2
 from bert_tf.evaluation import conlleval_metrics, entity_metrics, read_conlleval
 
-CONLL = Path(__file__).parents[1] / "data/tasks/fixtures/conll"
+CONLL = Path(__file__).parents[1] / "data/readers/fixtures/conll"
 
 
 def test_conlleval_file_by_hand():
