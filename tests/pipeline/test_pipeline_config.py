@@ -67,3 +67,20 @@ def test_int_widens_to_float_and_none_is_kept():
 @pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.name)
 def test_example_configs_load(path):
     assert isinstance(PipelineConfig.load(path), PipelineConfig)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "bert_tf.pipeline",
+        "bert_tf.pipeline.typed_config",
+        "bert_tf.pipeline.config_sections",
+        "bert_tf.pipeline.pipeline_config",
+    ],
+)
+def test_docstring_examples_run(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

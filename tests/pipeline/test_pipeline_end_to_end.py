@@ -75,7 +75,8 @@ def _component(run, name):
 
 
 def test_killed_run_stopped_in_pretraining(runs):
-    assert runs["killed_rc"] == -signal.SIGKILL, runs["killed_log"][-3000:]
+    # -9 from the killed process itself, 128+9 where a parent process reports its child's death
+    assert runs["killed_rc"] in (-signal.SIGKILL, 128 + signal.SIGKILL), runs["killed_log"][-3000:]
     assert runs["killed"].state_of("PretrainTrainer") == "RUNNING"  # never finished
     assert runs["killed"].state_of("PretrainingDataGen") == "COMPLETE"
     assert runs["killed"].state_of("FinetuneTrainer") is None
