@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--corpus-mb", type=float, default=5.0, help="--library: corpus size")
     parser.add_argument("--vocab-size", type=int, default=8000, help="--library: vocab size")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show every library message")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     warnings.filterwarnings("ignore", category=FutureWarning)
@@ -41,4 +42,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    if "-v" in sys.argv[1:] or "--verbose" in sys.argv[1:]:
+        sys.exit(main([a for a in sys.argv[1:] if a not in ("-v", "--verbose")]))
+    from bert_tf.commands.startup_noise import quiet_startup
+
+    sys.exit(quiet_startup(main))  # TensorFlow's known-harmless start-up lines hidden

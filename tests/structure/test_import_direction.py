@@ -32,7 +32,7 @@ RANKS = {
     "commands": 10,
     "cli": 11,  # above the commands it dispatches to (and their start-up helper)
     "cli_reference": 12,
-    "demo": 10,
+    "demo": 11,  # runs the commands' start-up helper too
     "__init__": 10,
 }
 KERAS_ONLY = ("layers", "models")
