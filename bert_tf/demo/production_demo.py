@@ -137,7 +137,8 @@ def stage_serve(out: Path, config: Any, qa_data: dict) -> None:
                 mark = "ok " if answer.label == row["label"] else "err"
                 print(f"   [{mark}] {answer.label:8s} ({top})  {row['text'][:60]}")
         with BertServingClient(server.target, model=READER) as client:
-            examples = read_squad(qa_data["dev"])[:4]
+            by_context = {e.context: e for e in reversed(read_squad(qa_data["dev"]))}
+            examples = list(by_context.values())[::-1][:4]  # one question per context
             answers = client.predict([e.question for e in examples], [e.context for e in examples])
             for example, answer in zip(examples, answers):
                 gold = example.answers[0].text
