@@ -132,11 +132,11 @@ class BertTask(keras.Model):
             iterator = None
         return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
 
-    def train_step(self, data: Any) -> Any:
-        return self._worker_logs(super().train_step(data))
+    def train_step(self, *args: Any) -> Any:  # TF: (data); JAX: (state, data)
+        return self._worker_logs(super().train_step(*args))
 
-    def test_step(self, data: Any) -> Any:
-        return self._worker_logs(super().test_step(data))
+    def test_step(self, *args: Any) -> Any:
+        return self._worker_logs(super().test_step(*args))
 
     def _worker_logs(self, logs: Any) -> Any:
         """Under MultiWorkerMirroredStrategy Keras 3 reduces each log across workers with

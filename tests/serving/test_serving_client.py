@@ -157,9 +157,8 @@ def test_rest_instances_format_as_tf_serving_documents_it(server, in_process):
 
 
 def test_retries_only_unavailable_with_backoff(server):
-    from conftest import free_port
-
     from bert_tf.serving import BertServingClient, ServingError
+    from bert_tf.serving.server_process import free_port
 
     nobody = BertServingClient(f"127.0.0.1:{free_port()}", "clf", retries=2, backoff=0.01)
     calls = []
