@@ -36,8 +36,8 @@ class ServerProcess:
 
     Args:
         args: `bert-tf serve` arguments without the ports (e.g. `--model-config-file F`).
-        port, rest_port: gRPC and REST ports (default: free ones).
         log_path: where the server's output goes (default: a temporary file).
+        port, rest_port: gRPC and REST ports (default: free ones).
         wait_for: model name(s) to wait for (AVAILABLE) on start.
         timeout: seconds to wait for them.
     """
@@ -45,9 +45,10 @@ class ServerProcess:
     def __init__(
         self,
         args: Sequence[str],
+        log_path: str | os.PathLike | None = None,
+        *,
         port: int | None = None,
         rest_port: int | None = None,
-        log_path: str | os.PathLike | None = None,
         wait_for: str | Sequence[str] = (),
         timeout: float = 180.0,
     ) -> None:
@@ -78,12 +79,13 @@ class ServerProcess:
 
     @property
     def rest_target(self) -> str:
-        """The REST target, `http://127.0.0.1:PORT`."""
-        return f"http://127.0.0.1:{self.rest_port}"
+        """The REST target, `127.0.0.1:PORT` (a client takes it with `rest=True`)."""
+        return f"127.0.0.1:{self.rest_port}"
 
     def output(self) -> str:
         """What the server has logged so far."""
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def wait_ready(self, model: str, timeout: float = 180.0) -> None:

@@ -9,73 +9,14 @@ ports.
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from bert_tf.serving.server_process import ServerProcess, free_port  # noqa: F401 (re-exported)
+
 REPO = Path(__file__).resolve().parents[2]
 LABELS = ["negative", "positive"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class ServerProcess:
-    """`python -m bert_tf.cli serve ARGS` on free gRPC/REST ports, logging to a file."""
-
-    def __init__(self, args: list[str], log_path: Path) -> None:
-        self.port, self.rest_port = free_port(), free_port()
-        self.log_path = log_path
-        command = [sys.executable, "-m", "bert_tf.cli", "serve", *args]
-        command += ["--port", str(self.port), "--rest-port", str(self.rest_port)]
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=str(REPO))
-        self.log = open(log_path, "w")  # noqa: SIM115 (closed in stop)
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, env=env)
-
-    @property
-    def target(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    @property
-    def rest_target(self) -> str:
-        return f"127.0.0.1:{self.rest_port}"
-
-    def output(self) -> str:
-        return self.log_path.read_text()
-
-    def wait_ready(self, model: str, timeout: float = 120.0) -> None:
-        from bert_tf.serving import BertServingClient
-
-        client = BertServingClient(self.target, model, timeout=2.0, retries=0)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited {self.process.returncode}:\n{self.output()}")
-            try:
-                if any(row["state"] == "AVAILABLE" for row in client.status()):
-                    return
-            except Exception:
-                time.sleep(0.3)
-        raise RuntimeError(f"server not ready in {timeout} s:\n{self.output()}")
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-        return self.process.returncode
 
 
 def export_classifier(tokenizer, directory: Path, seed: int, pair: bool = False) -> Path:
