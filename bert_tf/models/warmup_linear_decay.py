@@ -3,7 +3,7 @@
 Example:
     >>> schedule = WarmupLinearDecay(1e-4, num_train_steps=100, num_warmup_steps=10)
     >>> [round(float(schedule(step)), 6) for step in (0, 5, 10, 55, 100)]
-    [0.0, 5e-05, 0.0001, 5e-05, 0.0]
+    [0.0, 5e-05, 9e-05, 4.5e-05, 0.0]
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from keras import ops
 
 @keras.saving.register_keras_serializable(package="bert_tf")
 class WarmupLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
-    """Linear warm-up from 0 to the peak, then linear decay to `end_learning_rate`.
+    """Linear warm-up from 0 to the peak, and linear decay to `end_learning_rate` from step 0.
 
-    At step `s` the rate is `peak * s / num_warmup_steps` while `s < num_warmup_steps`, then
-    falls linearly from `peak` (at the end of warm-up) to `end_learning_rate` at
-    `num_train_steps`, and stays there. This is the schedule of BERT's released fine-tuning
-    and Model Garden code (the decay starts at the peak); google-research's original TF1 code
-    decays over all `num_train_steps`, so its rate right after warm-up is slightly below peak.
+    google-research BERT's `optimization.py`: a linear (power 1) polynomial decay runs over
+    all `num_train_steps` from step 0, `end + (peak - end) * (1 - s / num_train_steps)`, and
+    while `s < num_warmup_steps` warm-up replaces it with `peak * s / num_warmup_steps`. So
+    the rate right after warm-up is `peak * (1 - warmup / num_train_steps)` (90% of peak at
+    the default 10% warm-up), not the peak itself as in the HF/Model Garden variant that
+    starts the decay at the end of warm-up. It stays at `end_learning_rate` after the run.
 
     The run length may be left open (`num_train_steps=None`) and set later with
     `set_num_train_steps` (the task models' `fit` does this from epochs x batches); until
@@ -102,9 +103,8 @@ class WarmupLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
             return ops.convert_to_tensor(peak, "float32")
         step = ops.cast(ops.floor_divide(step, self.batches_per_step), "float32")
         warmup = float(self.num_warmup_steps)
-        decay_steps = float(max(self.num_train_steps - self.num_warmup_steps, 1))
         warmup_rate = peak * step / max(warmup, 1.0)
-        progress = ops.clip((step - warmup) / decay_steps, 0.0, 1.0)
+        progress = ops.clip(step / float(self.num_train_steps), 0.0, 1.0)  # from step 0
         decay_rate = peak + (self.end_learning_rate - peak) * progress
         return ops.where(step < warmup, warmup_rate, decay_rate)
 

@@ -53,7 +53,7 @@ def test_fit_fills_in_warmup_then_linear_decay_to_zero():
     model.fit(x, y, batch_size=4, epochs=2, callbacks=[log], verbose=0)  # 20 updates
     schedule = schedule_of(model.optimizer)
     assert (schedule.num_train_steps, schedule.num_warmup_steps) == (20, 2)
-    expected = [5e-5 * s / 2 if s < 2 else 5e-5 * (20 - s) / 18 for s in range(20)]
+    expected = [5e-5 * s / 2 if s < 2 else 5e-5 * (20 - s) / 20 for s in range(20)]  # google's
     np.testing.assert_allclose(log.rates, expected, rtol=1e-5, atol=1e-12)
     assert int(model.optimizer.iterations) == 20
     assert log.rates.index(max(log.rates)) == 2

@@ -16,12 +16,26 @@ def rates(schedule, steps):
 def test_warmup_peak_and_decay_to_zero():
     schedule = WarmupLinearDecay(1e-3, num_train_steps=110, num_warmup_steps=10)
     np.testing.assert_allclose(rates(schedule, [0, 1, 5, 9]), [0, 1e-4, 5e-4, 9e-4], atol=1e-9)
-    assert float(schedule(10)) == pytest.approx(1e-3)  # the peak, at the end of warm-up
-    np.testing.assert_allclose(rates(schedule, [60, 100, 110]), [5e-4, 1e-4, 0.0], atol=1e-9)
+    # google-research: the decay runs from step 0 over all 110 steps, so the end of warm-up
+    # is at 1 - 10/110 of the peak, not the peak (the HF/Model Garden variant).
+    assert float(schedule(10)) == pytest.approx(1e-3 * 100 / 110)
+    np.testing.assert_allclose(
+        rates(schedule, [55, 99, 110]), [5e-4, 1e-3 * 11 / 110, 0.0], rtol=1e-6, atol=1e-9
+    )
     assert float(schedule(500)) == 0.0  # stays at the end rate after the run
     values = rates(schedule, range(0, 111))
     assert values.argmax() == 10
     assert np.all(np.diff(values[:11]) > 0) and np.all(np.diff(values[10:]) < 0)
+
+
+def test_matches_google_research_polynomial_decay_with_warmup():
+    """The formula of google-research/bert optimization.py, written out step by step."""
+    peak, total, warmup = 5e-5, 37, 4
+    schedule = WarmupLinearDecay(peak, num_train_steps=total, num_warmup_steps=warmup)
+    for step in range(0, total + 3):
+        decayed = peak * (1.0 - min(step, total) / total) ** 1.0  # polynomial_decay, power 1
+        expected = peak * step / warmup if step < warmup else decayed
+        assert float(schedule(step)) == pytest.approx(expected, rel=1e-5, abs=1e-12)
 
 
 def test_no_warmup_and_end_rate():
@@ -32,7 +46,10 @@ def test_no_warmup_and_end_rate():
 def test_batches_per_step_counts_optimizer_updates():
     schedule = WarmupLinearDecay(1.0, num_train_steps=4, num_warmup_steps=2, batches_per_step=3)
     # Keras passes the batch counter; batches 0-2 are update 0, 3-5 update 1, ...
-    np.testing.assert_allclose(rates(schedule, [0, 2, 3, 5, 6, 9, 12]), [0, 0, 0.5, 0.5, 1, 0.5, 0])
+    # update 2 ends warm-up at 1 - 2/4 of the peak; update 3 is 1 - 3/4
+    np.testing.assert_allclose(
+        rates(schedule, [0, 2, 3, 5, 6, 9, 12]), [0, 0, 0.5, 0.5, 0.5, 0.25, 0]
+    )
 
 
 @pytest.mark.parametrize(
