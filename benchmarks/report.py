@@ -29,7 +29,7 @@ TINY = '{"num_layers": 2, "hidden_size": 64, "num_heads": 2, "intermediate_size"
 # Script -> (arguments of the real run, arguments of --quick). The order is the table's.
 RUNS = {
     "tokenize": ([], ["--mb", "0.3", "--batch-size", "256"]),
-    "vocab": ([], ["--mb", "2", "--vocab-size", "3000"]),
+    "vocab": ([], ["--mb", "1", "--vocab-size", "2000"]),
     "pretraining_data": ([], ["--mb", "0.3", "--dupe-factor", "1"]),
     "train_step": ([], ["--preset", "bert_tiny", "--batch", "8", "--seq-length", "32"]),
     "serving": ([], ["--seconds", "1"]),
@@ -117,6 +117,47 @@ def summarize(result: dict) -> list[tuple[str, str, str, str]]:
                 "-",
             )
         ]
+    if name == "vocab":
+        ours, peer = get("bert_tf"), get("hf_tokenizers")
+        return [
+            (
+                f"vocab ({get('train_mb')} MB, {ours['vocab_size']} tokens): seconds, peak RSS",
+                f"{ours['seconds']} s, {ours['peak_rss_mb']} MB",
+                f"tokenizers: {peer['seconds']} s, {peer['peak_rss_mb']} MB",
+                _ratio(get("time_ratio")),
+            ),
+            (
+                "vocab: held-out tokens per word, [UNK] rate",
+                f"{ours['heldout_tokens_per_word']}, {ours['heldout_unk_rate']}",
+                f"tokenizers: {peer['heldout_tokens_per_word']}, {peer['heldout_unk_rate']}",
+                _ratio(get("tokens_per_word_ratio")),
+            ),
+            (
+                "vocab: word-count peak RSS, corpus 1x / 5x",
+                f"{get('count_1x')['peak_rss_mb']} / {get('count_5x')['peak_rss_mb']} MB",
+                "flat: ratio within 1 ± 0.1",
+                _ratio(get("count_rss_ratio_5x")),
+            ),
+        ]
+    if name == "serving":
+        served, local = get("served_grpc"), get("in_process")
+        return [
+            (
+                f"serving gRPC, {get('model')}: p50 / p99 at 1 client",
+                f"{served['concurrency_1']['p50_ms']} / {served['concurrency_1']['p99_ms']} ms",
+                f"in-process: {local['concurrency_1']['p50_ms']} / "
+                f"{local['concurrency_1']['p99_ms']} ms (target p50 <= {get('target_p50_c1_ms')})",
+                _ratio(
+                    round(served["concurrency_1"]["p50_ms"] / local["concurrency_1"]["p50_ms"], 2)
+                ),
+            ),
+            (
+                "serving gRPC: requests/s at 16 clients (dynamic batching)",
+                f"{served['concurrency_16']['requests_per_s']} req/s",
+                f"in-process: {local['concurrency_16']['requests_per_s']} req/s",
+                _ratio(get("throughput_16_over_1")) + " of 1 client",
+            ),
+        ]
     if name == "quality":
         peer = result["rows"][-1]
         rows = []
@@ -177,6 +218,22 @@ def plot_learning_curve(history: dict, path: Path) -> None:
     plt.close(figure)
 
 
+def merge_results(path: Path, fresh: list[dict]) -> list[dict]:
+    """The lines of `path` with those of `fresh` replacing the same benchmarks', in RUNS order."""
+    latest = {}
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                latest[row["benchmark"]] = row
+    latest.update({row["benchmark"]: row for row in fresh})
+    order = list(RUNS)
+    return sorted(
+        latest.values(),
+        key=lambda r: order.index(r["benchmark"]) if r["benchmark"] in order else len(order),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\nExample:")[0])
     parser.add_argument("--quick", action="store_true", help="tiny settings (a smoke run)")
@@ -195,10 +252,13 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run_benchmark(name, (quick if args.quick else full) + extra, args.timeout))
         print(json.dumps(results[-1]), flush=True)
     info = machine()
+    rows = [{**result, "machine": info} for result in results]
+    if args.only:  # a partial rerun keeps the other benchmarks' latest lines
+        rows = merge_results(out / "results.jsonl", rows)
     with open(out / "results.jsonl", "w", encoding="utf-8") as sink:
-        for result in results:
-            sink.write(json.dumps({**result, "machine": info}) + "\n")
-    write_markdown(results, info, args.quick, out / "results.md")
+        for row in rows:
+            sink.write(json.dumps(row) + "\n")
+    write_markdown(rows, info, args.quick, out / "results.md")
     if history_file.is_file():
         plot_learning_curve(json.loads(history_file.read_text()), out / "learning_curve.png")
     print(f"[bench] wrote {out / 'results.md'}", file=sys.stderr)

@@ -13,7 +13,7 @@ repeated 5 times (same distinct words, 5x the bytes), to show flat memory.
 Prints ONE JSON line. Targets (issue 14): time_ratio <= 1, tokens_per_word_ratio <= 1,
 unk no higher, count_rss_ratio_5x within 1 +- 0.1.
 
-Run: python benchmarks/vocab.py [--vocab-size 30000] [--work-dir DIR (reuses its corpus)]
+Run: python benchmarks/vocab.py [--vocab-size 30000] [--work-dir DIR (reuses its corpus)] [--mb 2]
 """
 
 from __future__ import annotations
@@ -107,15 +107,25 @@ def _run_job(kind: str, train: Path, out: Path, vocab_size: int) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _corpus(work: Path) -> tuple[Path, Path]:
-    train, heldout = work / "train.txt", work / "heldout.txt"
+def _corpus(work: Path, mb: float | None) -> tuple[Path, Path]:
+    """Training and held-out text files (the training text cut at `mb` MB when given)."""
+    suffix = f"_{mb:g}mb" if mb else ""
+    train, heldout = work / f"train{suffix}.txt", work / f"heldout{suffix}.txt"
     if train.exists() and heldout.exists():
         return train, heldout
     from bert_tf.datasets.offline_corpus import iter_documents
 
+    limit, written = (mb or float("inf")) * 1e6, 0
     with open(train, "w", encoding="utf-8") as t, open(heldout, "w", encoding="utf-8") as h:
         for i, sentences in enumerate(iter_documents()):
-            (h if i % 10 == 0 else t).write("\n".join(sentences) + "\n\n")
+            text = "\n".join(sentences) + "\n\n"
+            if i % 10 == 0:
+                h.write(text)
+            elif written < limit:
+                written += len(text.encode("utf-8"))
+                t.write(text)
+            elif i > 10:  # enough training text and at least some held out
+                break
     return train, heldout
 
 
@@ -123,6 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vocab-size", type=int, default=30000)
     parser.add_argument("--work-dir", default=None)
+    parser.add_argument("--mb", type=float, default=None, help="cut the training text (smoke runs)")
     parser.add_argument("--job", choices=("ours", "peer", "count"), default=None)
     parser.add_argument("--train", default=None)
     parser.add_argument("--out", default=None)
@@ -132,7 +143,7 @@ def main() -> None:
         return
     work = Path(args.work_dir or tempfile.mkdtemp(prefix="bench_vocab_"))
     work.mkdir(parents=True, exist_ok=True)
-    train, heldout = _corpus(work)
+    train, heldout = _corpus(work, args.mb)
     ours = _run_job("ours", train, work / "ours", args.vocab_size)
     peer = _run_job("peer", train, work / "peer", args.vocab_size)
     big = work / "train_x5.txt"
