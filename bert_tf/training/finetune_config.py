@@ -62,3 +62,4 @@ class FinetuneResult:
     output_dir: Path
     seconds: float
     test_metrics: dict[str, float] | None = None  # the best model on test_file, if given
+    train_loss: list[float] = dataclasses.field(default_factory=list)  # mean loss per epoch

@@ -51,16 +51,27 @@ def _task(config: FinetuneConfig) -> Any:
     return make_task(config.task, **settings)
 
 
-def _in_memory_dataset(task: Any, features: dict, batch_size: int, seed: int) -> Any:
+def _in_memory_dataset(task: Any, features: dict, batch_size: int, buffer: int, seed: int):
+    """The features as batches of `(x, y)`, through the same shuffle as the cached path (so a
+    non-chief worker's in-memory copy yields the chief's order)."""
     import tensorflow as tf
 
     from bert_tf.data.features import MODEL_INPUTS
 
     inputs = {key: features[key] for key in MODEL_INPUTS}
-    count = len(features["input_word_ids"])
     data = tf.data.Dataset.from_tensor_slices((inputs, task.targets(features)))
-    data = data.shuffle(count, seed=seed, reshuffle_each_iteration=True)
+    data = data.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
     return data.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def _shard_by_data(data: Any) -> Any:
+    """Multi-worker sharding by element: each worker takes its part of every global batch (a
+    single cache file cannot be split by file, and the in-memory copy has no files)."""
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    return data.with_options(options)
 
 
 def _train_data(config: FinetuneConfig, task: Any, tokenizer: Any, examples: list) -> tuple:
@@ -71,7 +82,9 @@ def _train_data(config: FinetuneConfig, task: Any, tokenizer: Any, examples: lis
     if not config.cache_features:
         features = task.build_features(tokenizer, examples)
         count = len(features["input_word_ids"])
-        return _in_memory_dataset(task, features, config.batch_size, config.seed), count
+        buffer = min(config.shuffle_buffer, count)
+        data = _in_memory_dataset(task, features, config.batch_size, buffer, config.seed)
+        return _shard_by_data(data), count
     settings = {
         "task": task.get_config(),
         "vocab": getattr(tokenizer, "vocab_sha256", None) or tokenizer.vocab_size,
@@ -90,7 +103,7 @@ def _train_data(config: FinetuneConfig, task: Any, tokenizer: Any, examples: lis
         logger.info("reusing the feature cache %s", cache.records)
     count = cache.count
     buffer = min(config.shuffle_buffer, count)
-    return cache.dataset(config.batch_size, buffer, config.seed), count
+    return _shard_by_data(cache.dataset(config.batch_size, buffer, config.seed)), count
 
 
 def _score(task: Any, model: Any, path: str, tokenizer: Any, batch_size: int) -> dict:
@@ -185,6 +198,7 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
                        verbose=config.verbose)  # fmt: skip
 
     metrics, test_metrics = dev_callback.best_metrics, None
+    train_loss = [float(v) for v in fitted.history.get("loss", [])]
     if config.test_file and chief:
         best = keras.saving.load_model(best_path, compile=False)
         test_metrics = _score(task, best, config.test_file, tokenizer, max(config.batch_size, 32))
@@ -206,7 +220,7 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
             "test_metrics": test_metrics,
             "best_epoch": dev_callback.best_epoch,
             "history": dev_callback.history,
-            "train_loss": [float(v) for v in fitted.history.get("loss", [])],
+            "train_loss": train_loss,
         }
         (out / "metrics.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return FinetuneResult(
@@ -217,6 +231,7 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
         output_dir=out,
         seconds=time.perf_counter() - start,
         test_metrics=test_metrics,
+        train_loss=train_loss,
     )
 
 
