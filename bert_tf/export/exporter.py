@@ -101,7 +101,14 @@ def export_for_serving(
     import tensorflow as tf
 
     from bert_tf.export.contract import CONTRACT_FILE, VOCAB_FILE, build_contract
+    from bert_tf.text.sequence_length import check_sequence_length
 
+    backbone = getattr(model, "backbone", model)  # a task model's, or the backbone itself
+    check_sequence_length(
+        preprocessor.seq_length,
+        getattr(getattr(backbone, "config", None), "max_position_embeddings", None),
+        "the preprocessor's seq_length",
+    )
     target = Path(export_dir)
     if target.exists() and any(target.iterdir()) and not overwrite:
         raise FileExistsError(f"{target} exists and is not empty (pass overwrite=True)")

@@ -72,3 +72,15 @@ def test_warmup_records_parse_and_replay(task, exports, loaded):
     first = {k: tf.make_ndarray(v) for k, v in logs[0].predict_log.request.inputs.items()}
     assert sorted(first) == sorted(model.contract["inputs"])
     assert isinstance(first[sorted(first)[0]][0], bytes) and np.size(first[sorted(first)[0]]) == 1
+
+
+def test_a_seq_length_past_the_position_table_is_refused(classifier, tokenizer, tmp_path):
+    from bert_tf.export import export_for_serving
+    from bert_tf.text import BertPreprocessor
+
+    too_long = BertPreprocessor(tokenizer, seq_length=600)  # the model has 512 positions
+    message = "seq_length 600 exceeds the model's max_position_embeddings 512"
+    with pytest.raises(ValueError, match=message):
+        export_for_serving(classifier, too_long, tmp_path / "m" / "1", "classification",
+                           ["neg", "neutral", "pos"])  # fmt: skip
+    assert not (tmp_path / "m").exists()  # nothing written
