@@ -33,7 +33,7 @@ from bert_tf.text.word_counter import WordCounter
 
 logger = logging.getLogger(__name__)
 
-SPLIT_BYTES = 8 << 20
+SPLIT_BYTES = 4 << 20  # smaller units keep each worker's peak (and its spread) low
 BLOCK_BYTES = 1 << 20
 Split = tuple[str, int, int]  # (path, first byte, end byte); end -1: to the end of the file
 
