@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# benchmarks/tokenize.py would shadow the standard library's `tokenize` (matplotlib needs it).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 TINY = '{"num_layers": 2, "hidden_size": 64, "num_heads": 2, "intermediate_size": 128}'
 # Script -> (arguments of the real run, arguments of --quick). The order is the table's.
 RUNS = {
