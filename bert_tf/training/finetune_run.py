@@ -83,8 +83,7 @@ def _train_data(config: FinetuneConfig, task: Any, tokenizer: Any, examples: lis
         features = task.build_features(tokenizer, examples)
         count = len(features["input_word_ids"])
         buffer = min(config.shuffle_buffer, count)
-        data = _in_memory_dataset(task, features, config.batch_size, buffer, config.seed)
-        return _shard_by_data(data), count
+        return _in_memory_dataset(task, features, config.batch_size, buffer, config.seed), count
     settings = {
         "task": task.get_config(),
         "vocab": getattr(tokenizer, "vocab_sha256", None) or tokenizer.vocab_size,
@@ -103,7 +102,7 @@ def _train_data(config: FinetuneConfig, task: Any, tokenizer: Any, examples: lis
         logger.info("reusing the feature cache %s", cache.records)
     count = cache.count
     buffer = min(config.shuffle_buffer, count)
-    return _shard_by_data(cache.dataset(config.batch_size, buffer, config.seed)), count
+    return cache.dataset(config.batch_size, buffer, config.seed), count
 
 
 def _score(task: Any, model: Any, path: str, tokenizer: Any, batch_size: int) -> dict:
@@ -173,6 +172,7 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
     if not chief:  # the cache is the chief's; the others build their features in memory
         config = dataclasses.replace(config, cache_features=False)
     train_data, count = _train_data(config, task, tokenizer, train_examples)
+    train_data = _shard_by_data(train_data)
     dev_features = task.build_features(tokenizer, dev_examples)
     logger.info("%s: %d train examples (%d features), %d dev examples", config.task,
                 len(train_examples), count, len(dev_examples))  # fmt: skip
