@@ -39,7 +39,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--max-unique-words",
         type=int,
         default=None,
-        help="keep the N most frequent words in the count table (default 2,000,000)",
+        help="keep the N most frequent words (exact; memory holds at most 2N, the rest spills "
+        "to the temporary folder; default 2,000,000)",
     )
     parser.add_argument("--runner", choices=("local", "beam"), default="local")
     parser.add_argument(

@@ -102,7 +102,8 @@ def learn_vocabulary(
         reserved_tokens: tokens placed first, in this order.
         output: if given, the vocabulary is written there, one token per line.
         workers: local counting processes (default: one per core).
-        max_unique_words: the count table keeps this many of the most frequent words.
+        max_unique_words: the count table keeps this many of the most frequent words
+            (exactly; memory holds at most twice this many while counting).
         beam_pipeline_args: count on Apache Beam with these pipeline options instead
             (e.g. `["--runner=DirectRunner"]`); the counts equal the local job's.
         progress: show progress bars (counting with bytes/s, learning).

@@ -6,7 +6,8 @@ Beam workers (`word_count_beam.py`), and their counts add up to the whole file's
 split is read in blocks of about 1 MB, so memory holds one block and the count tables,
 never the text. Local paths are opened directly, other URLs (`gs://`, `s3://`, `hdfs://`)
 through `tf.io.gfile`; `.gz` files are one split each. Invalid UTF-8 fails with the file
-and byte offset.
+and byte offset. With `max_unique_words` the table itself is bounded too, and the result
+stays exact: past twice the cap it spills sorted runs to disk and merges them at the end.
 
 Example:
     >>> counts = count_words(["corpus.txt"], lower_case=True, progress=False)  # doctest: +SKIP
@@ -20,9 +21,12 @@ import collections
 import glob
 import gzip
 import heapq
+import itertools
 import logging
 import multiprocessing
+import operator
 import os
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -35,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 SPLIT_BYTES = 4 << 20  # smaller units keep each worker's peak (and its spread) low
 BLOCK_BYTES = 1 << 20
+MAX_RUNS = 32  # spilled runs of a capped table merged into one past this (open files)
 Split = tuple[str, int, int]  # (path, first byte, end byte); end -1: to the end of the file
 
 
@@ -139,28 +144,75 @@ def top_words(counts: collections.Counter, n: int | None) -> collections.Counter
 
 
 class _Table:
-    """The merged count table, pruned to the top `cap` words when it reaches twice that."""
+    """The summed count table; with a cap, exact in bounded memory by spilling to disk.
+
+    Without a cap it is one `Counter`. With one, when the table reaches `2 * cap` words it
+    is written out as a run sorted by word (a temporary file) and emptied; at the end the
+    runs are merged as sorted streams, each word's count summed, and the top `cap` kept by
+    a heap. So the result is the top `cap` of the exact totals (the same words and counts
+    as Beam's `Top.Smallest`), while memory holds at most `2 * cap` words plus the heap.
+    More than `MAX_RUNS` runs are first merged into one, to bound the open files.
+    """
 
     def __init__(self, cap: int | None) -> None:
         if cap is not None and cap < 1:
             raise ValueError(f"max_unique_words must be positive, got {cap}")
-        self.cap, self.counts, self.pruned = cap, collections.Counter(), 0
+        self.cap = cap
+        self.counts: collections.Counter = collections.Counter()
+        self.folder: tempfile.TemporaryDirectory | None = None
+        self.runs: list[str] = []  # closed files until merged: no buffers, no descriptors
+        self.written = 0
 
     def add(self, counts: collections.Counter) -> None:
         self.counts.update(counts)
         if self.cap is not None and len(self.counts) >= 2 * self.cap:
-            self.pruned += len(self.counts) - self.cap
-            self.counts = top_words(self.counts, self.cap)
+            self._spill(sorted(self.counts.items()))
+            self.counts = collections.Counter()
+
+    def _spill(self, items: Iterable[tuple[str, int]]) -> None:
+        if self.folder is None:
+            self.folder = tempfile.TemporaryDirectory(prefix="bert_tf_counts_")
+        if len(self.runs) >= MAX_RUNS:
+            runs, self.runs = self.runs, []
+            self._spill(_merge_runs(runs))
+            for run in runs:
+                os.remove(run)
+        self.written += 1
+        path = os.path.join(self.folder.name, f"run{self.written}.tsv")
+        # Pre-tokens hold no whitespace (they come from `str.split`), so "word\tcount\n"
+        # lines are unambiguous; surrogatepass keeps any string a caller counted.
+        with open(path, "x", encoding="utf-8", errors="surrogatepass", newline="\n") as run:
+            run.writelines(f"{word}\t{count}\n" for word, count in items)
+        self.runs.append(path)
 
     def result(self) -> collections.Counter:
-        if self.pruned:
-            logger.warning(
-                "the count table was pruned to the %d most frequent words while counting "
-                "(%d dropped); counts of rare words are lower bounds",
-                self.cap,
-                self.pruned,
-            )
-        return top_words(self.counts, self.cap)
+        if self.folder is None:
+            return top_words(self.counts, self.cap)
+        try:
+            self._spill(sorted(self.counts.items()))
+            self.counts = collections.Counter()
+            logger.info("merging %d sorted runs of word counts", len(self.runs))
+            top = heapq.nsmallest(self.cap, _merge_runs(self.runs), key=_rank)
+        finally:
+            self.folder.cleanup()
+            self.folder, self.runs = None, []
+        return collections.Counter(dict(top))
+
+
+def _read_run(path: str) -> Iterator[tuple[str, int]]:
+    with open(path, encoding="utf-8", errors="surrogatepass", newline="\n") as run:
+        for line in run:
+            word, count = line[:-1].rsplit("\t", 1)
+            yield word, int(count)
+
+
+def _merge_runs(runs: Sequence[str]) -> Iterator[tuple[str, int]]:
+    """(word, total count) in word order, from run files sorted by word."""
+    for word, group in itertools.groupby(
+        heapq.merge(*map(_read_run, runs), key=operator.itemgetter(0)),
+        key=operator.itemgetter(0),
+    ):
+        yield word, sum(count for _, count in group)
 
 
 def _count_task(args: tuple[Split, bool, int]) -> tuple[collections.Counter, int]:
@@ -187,8 +239,9 @@ def count_words(
         inputs: UTF-8 text files; any line layout.
         lower_case: count for an uncased vocabulary (lowercase + strip accents).
         workers: local processes (default: one per core; 1 or 0: this process).
-        max_unique_words: keep the most frequent words only; the table never holds more
-            than twice this many while counting.
+        max_unique_words: keep the most frequent words only (ties: the smaller string);
+            the table in memory never holds more than twice this many, and the result is
+            exact (see `_Table`: past that, sorted runs spill to the temporary folder).
         split_bytes: size of a unit of work.
         progress: show a tqdm bar of bytes read (with bytes/s).
     """
@@ -242,7 +295,7 @@ def count_texts(
     """Counts of BERT pre-tokens in a stream of strings (lines, documents), in this process.
 
     Strings are counted in batches of about `batch_chars`, so a generator of any length runs
-    in the memory of one batch plus the table (bounded by `max_unique_words`, as above).
+    in the memory of one batch plus the table (bounded by `max_unique_words`, as above; exact).
     """
     counter, table = WordCounter(lower_case), _Table(max_unique_words)
     raw: collections.Counter = collections.Counter()
