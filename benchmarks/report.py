@@ -178,12 +178,28 @@ def summarize(result: dict) -> list[tuple[str, str, str, str]]:
     return [(name, json.dumps(figures)[:300], str(get("peer", "-")), _ratio(get("ratio")))]
 
 
+def _machine_line(results: list[dict], info: dict) -> str:
+    """One machine, or each machine with the benchmarks measured on it (after `--only`)."""
+
+    def describe(m: dict) -> str:
+        return f"{m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['date']}"
+
+    groups: dict[str, list[str]] = {}
+    for result in results:
+        groups.setdefault(describe(result.get("machine", info)), []).append(result["benchmark"])
+    if len(groups) <= 1:
+        return f"Machine: {describe(info) if not groups else next(iter(groups))}."
+    return (
+        "Machines: " + "; ".join(f"{m} ({', '.join(names)})" for m, names in groups.items()) + "."
+    )
+
+
 def write_markdown(results: list[dict], info: dict, quick: bool, path: Path) -> None:
     lines = [
         "# Benchmark results",
         "",
-        f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
-        f"{info['date']}." + (" Quick settings (a smoke run, not figures)." if quick else ""),
+        _machine_line(results, info)
+        + (" Quick settings (a smoke run, not figures)." if quick else ""),
         "Each figure and its peer were measured in the same run "
         "(`python benchmarks/report.py`; raw lines in `results.jsonl`).",
         "",

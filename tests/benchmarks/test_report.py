@@ -75,3 +75,20 @@ def test_quality_rows_are_summarized_against_the_imported_checkpoint():
     assert table[0][1] == "dev 0.400 ± 0.020, test 0.410, 60 s" and table[0][3] == "0.5x"
     failed = report.summarize({"benchmark": "serving", "error": "exit 1: boom"})
     assert failed == [("serving", "failed: exit 1: boom", "-", "-")]
+
+
+def test_a_partial_rerun_on_another_machine_says_which_rows_came_from_where(tmp_path):
+    report = _load("report")
+    intel = {"cpu": "Intel Xeon", "cores": 2, "python": "3.10.13", "date": "2026-12-01"}
+    amd = {"cpu": "AMD EPYC", "cores": 2, "python": "3.10.13", "date": "2026-12-02"}
+    rows = [
+        {"benchmark": "first", "machine": intel, "ratio": 6.0},
+        {"benchmark": "second", "machine": amd, "ratio": 0.5},
+    ]
+    report.write_markdown(rows, amd, False, tmp_path / "results.md")
+    header = (tmp_path / "results.md").read_text().splitlines()[2]
+    assert header.startswith("Machines: ")
+    assert "Intel Xeon, 2 cores, Python 3.10.13, 2026-12-01 (first)" in header
+    assert "AMD EPYC, 2 cores, Python 3.10.13, 2026-12-02 (second)" in header
+    report.write_markdown(rows[1:], amd, False, tmp_path / "results.md")
+    assert (tmp_path / "results.md").read_text().splitlines()[2].startswith("Machine: AMD EPYC")
