@@ -49,6 +49,12 @@ def _store(metadata_file: str):
     return metadata_store.MetadataStore(config)
 
 
+# Output-artifact custom properties a run summary shows (the vocabulary's figures, the
+# evaluator's and pusher's verdicts).
+PROPERTIES = ("vocab_size", "unk_rate", "tokens_per_word", "blessed", "pushed", "pushed_version",
+              "pushed_destination")  # fmt: skip
+
+
 def _value(value) -> str:
     kind = value.WhichOneof("value")
     return (
@@ -83,7 +89,7 @@ def list_runs(metadata_file: str) -> list[PipelineRun]:
                 artifact = artifacts[event.artifact_id]
                 key = event.path.steps[0].key if event.path.steps else "output"
                 outputs.setdefault(key, []).append(artifact.uri)
-                for name in ("blessed", "pushed", "pushed_version", "pushed_destination"):
+                for name in PROPERTIES:
                     text = (
                         _value(artifact.custom_properties[name])
                         if name in artifact.custom_properties

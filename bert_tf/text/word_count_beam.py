@@ -105,6 +105,7 @@ def count_words_beam(
     beam_pipeline_args: Sequence[str] = (),
     output_dir: str | None = None,
     split_bytes: int = SPLIT_BYTES,
+    pipeline: Any = None,
 ) -> collections.Counter:
     """Word counts of `inputs` from a Beam job (the table is written to `output_dir`).
 
@@ -116,6 +117,9 @@ def count_words_beam(
         output_dir: where `word_counts.tsv` goes (a directory every worker can write; by
             default a temporary local one, removed after reading, fine for local runners).
         split_bytes: size of a unit of work (as in the local job).
+        pipeline: a `beam.Pipeline` not yet run to count on (the one a TFX component is
+            given, with the pipeline's Beam args) instead of one made from
+            `beam_pipeline_args`; it runs here.
     """
     import apache_beam as beam
     from apache_beam.io.filesystems import FileSystems
@@ -128,7 +132,9 @@ def count_words_beam(
         FileSystems.mkdirs(directory)
     path = FileSystems.join(directory, COUNTS_FILE)
     try:
-        with beam.Pipeline(options=PipelineOptions(list(beam_pipeline_args))) as pipeline:
+        if pipeline is None:
+            pipeline = beam.Pipeline(options=PipelineOptions(list(beam_pipeline_args)))
+        with pipeline:
             (
                 add_word_count(pipeline, splits, lower_case, max_unique_words)
                 | "Format" >> beam.MapTuple(lambda word, count: f"{word}\t{count}")
@@ -150,10 +156,13 @@ def learn_vocabulary_beam(
     max_unique_words: int | None = None,
     reserved_tokens: Sequence[str] = SPECIAL_TOKENS,
     progress: bool = False,
+    pipeline: Any = None,
 ) -> dict[str, Any]:
     """Count on Beam, learn the pieces here, write the vocabulary files to `output_dir`.
 
     Writes `vocab.txt`, `tokenizer_config.json` (casing, vocab hash) and `word_counts.tsv`.
+    `pipeline`: count on this `beam.Pipeline` (not yet run) instead of a new one made from
+    `beam_pipeline_args` (the TFX `VocabularyGen` passes the one TFX builds).
     Returns the summary: seconds, vocab_size, unk_rate and tokens_per_word (on the corpus),
     words, unique_words, lower_case, vocab_file.
     """
@@ -163,7 +172,7 @@ def learn_vocabulary_beam(
     cap = vl.DEFAULT_MAX_UNIQUE_WORDS if max_unique_words is None else max_unique_words
     counts = count_words_beam(
         inputs, lower_case, max_unique_words=cap,
-        beam_pipeline_args=beam_pipeline_args, output_dir=output_dir,
+        beam_pipeline_args=beam_pipeline_args, output_dir=output_dir, pipeline=pipeline,
     )  # fmt: skip
     if not counts:
         raise ValueError(f"no words found in {[str(f) for f in inputs]} (empty corpus)")

@@ -138,3 +138,28 @@ def test_pushed_model_answers_through_bert_tf_serve(runs):
             labels = client.contract()["label_names"]
     assert len(answers) == 1
     assert answers[0].label in labels
+
+
+def test_vocabulary_is_counted_on_beam_with_the_local_counts(runs):
+    """VocabularyGen counts on the pipeline's Beam runner: its word_counts.tsv equals the
+    local job's counts of the same corpus files, and the vocabulary is the one they give."""
+    from bert_tf.pipeline.artifacts import Corpus
+    from bert_tf.pipeline.components.vocabulary_gen import corpus_files
+    from bert_tf.text.vocab_learning import vocabulary_from_counts
+    from bert_tf.text.word_counting import count_words
+
+    run = runs["killed"]
+    vocab = _component(run, "VocabularyGen")
+    directory = Path(vocab.outputs["vocabulary"][0])
+    corpus = Corpus()
+    corpus.uri = _component(run, "CorpusGen").outputs["corpus"][0]
+    local = count_words(corpus_files(corpus), progress=False)
+    lines = (directory / "word_counts.tsv").read_text(encoding="utf-8").splitlines()
+    beam = {w: int(c) for w, c in (line.rsplit("\t", 1) for line in lines)}
+    assert beam == local
+    tokens = (directory / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    assert int(vocab.properties["vocab_size"]) == len(tokens) > 100
+    assert tokens == vocabulary_from_counts(local, len(tokens))
+    assert json.loads((directory / "tokenizer_config.json").read_text())["lower_case"] is True
+    assert 0 <= float(vocab.properties["unk_rate"]) < 0.01
+    assert 1.0 <= float(vocab.properties["tokens_per_word"]) < 3.0
