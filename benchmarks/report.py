@@ -123,9 +123,11 @@ def summarize(result: dict) -> list[tuple[str, str, str, str]]:
         ours, peer = get("bert_tf"), get("hf_tokenizers")
         return [
             (
-                f"vocab ({get('train_mb')} MB, {ours['vocab_size']} tokens): seconds, peak RSS",
-                f"{ours['seconds']} s, {ours['peak_rss_mb']} MB",
-                f"tokenizers: {peer['seconds']} s, {peer['peak_rss_mb']} MB",
+                f"vocab ({get('train_mb')} MB, {ours['vocab_size']} tokens): seconds, "
+                "peak RSS (PSS)",
+                f"{ours['seconds']} s, {ours['peak_rss_mb']} ({ours.get('peak_pss_mb', '-')}) MB",
+                f"tokenizers: {peer['seconds']} s, {peer['peak_rss_mb']} "
+                f"({peer.get('peak_pss_mb', '-')}) MB",
                 _ratio(get("time_ratio")),
             ),
             (

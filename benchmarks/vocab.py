@@ -4,7 +4,8 @@ Corpus: the whole offline corpus (`bert_tf.datasets.offline_corpus`, Python docs
 packages' docstrings, about 60 MB), cut by document: every 10th document is held out, the
 rest (about 54 MB) is the training text. Both engines learn a 30,000-token uncased vocabulary
 from the training file, each in a fresh process (seconds around the training call only; peak
-RSS summed over the process and its worker processes, sampled every 20 ms). Both
+RSS and PSS summed over the process and its worker processes, sampled every 20 ms: RSS
+counts the pages forked workers share once per process, PSS once in all). Both
 vocabularies are then scored by the same tokenizer, `bert_tf.text.BertTokenizer`
 (tf-text), on the held-out text: tokens per word and [UNK] rate. Last, word counting alone
 on the training text and on that text
@@ -32,8 +33,12 @@ from pathlib import Path
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of process `root` and all its descendants (worker processes)."""
+def _tree_memory_kb(root: int) -> tuple[int, int]:
+    """(RSS, PSS) summed over process `root` and all its descendants (worker processes).
+
+    Summed RSS counts pages that forked workers share with their parent once per process;
+    PSS splits each shared page among its sharers, so its sum is the memory really used.
+    """
     parents, rss = {}, {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -46,19 +51,29 @@ def _tree_rss_kb(root: int) -> int:
     while grew:
         more = {pid for pid, parent in parents.items() if parent in tree} - tree
         tree, grew = tree | more, bool(more)
-    return sum(rss.get(pid, 0) for pid in tree) * os.sysconf("SC_PAGE_SIZE") // 1024
+    pss = 0
+    for pid in tree:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            pss += int(next(x for x in rollup.splitlines() if x.startswith("Pss:")).split()[1])
+        except (OSError, StopIteration):
+            continue
+    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
+    return sum(rss.get(pid, 0) for pid in tree) * page_kb, pss
 
 
 class _PeakSampler(threading.Thread):
-    """Peak of the summed RSS of this process and its descendants, sampled every 20 ms."""
+    """Peaks of the summed RSS and PSS of this process and its descendants, every 20 ms."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
-        self.peak_kb, self._done = 0, threading.Event()
+        self.peak_kb = self.peak_pss_kb = 0
+        self._done = threading.Event()
 
     def run(self) -> None:
         while not self._done.wait(0.02):
-            self.peak_kb = max(self.peak_kb, _tree_rss_kb(os.getpid()))
+            rss, pss = _tree_memory_kb(os.getpid())
+            self.peak_kb, self.peak_pss_kb = max(self.peak_kb, rss), max(self.peak_pss_kb, pss)
 
     def result(self) -> dict[str, float]:
         self._done.set()
@@ -66,7 +81,10 @@ class _PeakSampler(threading.Thread):
         # VmHWM, not ru_maxrss: ru_maxrss survives exec, so it would count the launcher.
         status = Path("/proc/self/status").read_text()
         self_kb = int(next(x for x in status.splitlines() if x.startswith("VmHWM")).split()[1])
-        return {"peak_rss_mb": round(max(self.peak_kb, self_kb) / 1024, 1)}
+        return {
+            "peak_rss_mb": round(max(self.peak_kb, self_kb) / 1024, 1),
+            "peak_pss_mb": round(self.peak_pss_kb / 1024, 1),
+        }
 
 
 def job(kind: str, train: str, out: str, vocab_size: int) -> dict:
