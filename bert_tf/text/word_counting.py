@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import collections
+import contextlib
 import glob
 import gzip
 import heapq
@@ -26,8 +27,10 @@ import logging
 import multiprocessing
 import operator
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from importlib.machinery import ModuleSpec
 from pathlib import Path
 from typing import BinaryIO
 
@@ -220,6 +223,30 @@ def _count_task(args: tuple[Split, bool, int]) -> tuple[collections.Counter, int
     return count_split(split, lower_case), size
 
 
+@contextlib.contextmanager
+def _workers_skip_the_main_script() -> Iterator[None]:
+    """Start workers that do not re-run the caller's script.
+
+    A forkserver/spawn worker first imports the parent's `__main__` (by file, or by module
+    name under `python -m`), so a script calling `count_words` without an
+    `if __name__ == "__main__":` guard would run again in every worker and, as workers
+    cannot start workers, the pool would replace them forever; a script read from stdin
+    could not start one at all. The workers need nothing from the script (their tasks and
+    results are splits and counts), and multiprocessing skips the import when the main
+    module's spec is named `__main__`, so it is named so while the pool lives.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    spec = getattr(main, "__spec__", None)
+    main.__spec__ = ModuleSpec("__main__", None)
+    try:
+        yield
+    finally:
+        main.__spec__ = spec
+
+
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
@@ -253,10 +280,9 @@ def count_words(
     table = _Table(max_unique_words)
     bar = tqdm(total=total, unit="B", unit_scale=True, desc="counting words", disable=not progress)
     tasks = [(s, lower_case, s[2] - s[1] if s[2] >= 0 else sizes[s[0]]) for s in splits]
-    with bar:
+    with bar, contextlib.ExitStack() as stack:
         if workers <= 1 or len(splits) == 1:
             results: Iterable = map(_count_task, tasks)
-            pool = None
         else:
             # forkserver: workers start from a small clean process (not from a caller that
             # may hold TensorFlow's threads and a large heap), with this module preloaded.
@@ -266,6 +292,7 @@ def count_words(
             )
             if "forkserver" in methods:
                 context.set_forkserver_preload(["bert_tf.text.word_counting"])
+            stack.enter_context(_workers_skip_the_main_script())
             # Fresh workers every few splits: a long-lived worker's heap keeps fragments of
             # earlier splits' tables, so its memory would creep with the corpus size.
             pool = context.Pool(
@@ -274,14 +301,11 @@ def count_words(
                 initargs=(lower_case,),
                 maxtasksperchild=2,
             )
+            stack.callback(pool.terminate)
             results = pool.imap_unordered(_count_task, tasks)
-        try:
-            for counts, size in results:
-                table.add(counts)
-                bar.update(size)
-        finally:
-            if pool is not None:
-                pool.terminate()
+        for counts, size in results:
+            table.add(counts)
+            bar.update(size)
     return table.result()
 
 

@@ -7,6 +7,8 @@ import collections
 import gzip
 import itertools
 import logging
+import subprocess
+import sys
 import tracemalloc
 
 import pytest
@@ -119,3 +121,25 @@ def test_bad_files(tmp_path):
         count_words([bad], split_bytes=1000, workers=2, progress=False)
     with pytest.raises(TypeError, match="strings"):
         count_texts([b"bytes"])
+
+
+UNGUARDED = """
+from bert_tf.text.word_counting import count_words
+counts = count_words([{path!r}], workers=2, split_bytes=20_000, progress=False)
+print("counted", sum(counts.values()))
+"""
+
+
+@pytest.mark.parametrize("how", ["script", "stdin"])
+def test_a_script_without_a_main_guard_counts_once(small_corpus, tmp_path, how):
+    """Workers do not re-run the caller's script (they would, forever, without the
+    `if __name__ == "__main__":` guard; from stdin they could not start)."""
+    code = UNGUARDED.format(path=str(small_corpus))
+    script = tmp_path / "count.py"
+    script.write_text(code, encoding="utf-8")
+    command = [sys.executable, str(script)] if how == "script" else [sys.executable, "-"]
+    done = subprocess.run(command, input=None if how == "script" else code, text=True,
+                          capture_output=True, timeout=120, cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    expected = sum(count_words([small_corpus], progress=False).values())
+    assert done.stdout.splitlines() == [f"counted {expected}"]
