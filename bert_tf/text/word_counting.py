@@ -143,7 +143,12 @@ def top_words(counts: collections.Counter, n: int | None) -> collections.Counter
     """The `n` most frequent words (ties: the smaller string), as Beam's `Top.Smallest`."""
     if n is None or len(counts) <= n:
         return counts
-    return collections.Counter(dict(heapq.nsmallest(n, counts.items(), key=_rank)))
+    return _top_of(counts.items(), n)
+
+
+def _top_of(items: Iterable[tuple[str, int]], n: int) -> collections.Counter:
+    """The `n` most frequent of a stream of (word, count), holding only `n` at a time."""
+    return collections.Counter(dict(heapq.nsmallest(n, items, key=_rank)))
 
 
 class _Table:
@@ -169,8 +174,11 @@ class _Table:
     def add(self, counts: collections.Counter) -> None:
         self.counts.update(counts)
         if self.cap is not None and len(self.counts) >= 2 * self.cap:
-            self._spill(sorted(self.counts.items()))
-            self.counts = collections.Counter()
+            self._spill_table()
+
+    def _spill_table(self) -> None:
+        self._spill(sorted(self.counts.items()))
+        self.counts = collections.Counter()
 
     def _spill(self, items: Iterable[tuple[str, int]]) -> None:
         if self.folder is None:
@@ -192,14 +200,12 @@ class _Table:
         if self.folder is None:
             return top_words(self.counts, self.cap)
         try:
-            self._spill(sorted(self.counts.items()))
-            self.counts = collections.Counter()
+            self._spill_table()
             logger.info("merging %d sorted runs of word counts", len(self.runs))
-            top = heapq.nsmallest(self.cap, _merge_runs(self.runs), key=_rank)
+            return _top_of(_merge_runs(self.runs), self.cap)
         finally:
             self.folder.cleanup()
             self.folder, self.runs = None, []
-        return collections.Counter(dict(top))
 
 
 def _read_run(path: str) -> Iterator[tuple[str, int]]:

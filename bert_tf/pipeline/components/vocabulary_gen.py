@@ -15,6 +15,7 @@ Example:
 """
 
 # No `from __future__ import annotations`: TFX reads these signatures' annotations as types.
+import logging
 import os
 
 import apache_beam as beam
@@ -28,6 +29,8 @@ from tfx.dsl.component.experimental.decorators import component
 
 from bert_tf.pipeline.artifacts import Corpus, Vocabulary
 from bert_tf.text.vocab_learning import DEFAULT_MAX_UNIQUE_WORDS
+
+logger = logging.getLogger(__name__)
 
 
 def corpus_files(corpus: Corpus) -> list[str]:
@@ -45,11 +48,8 @@ def VocabularyGen(  # noqa: N802 (a TFX component is named like a class)
     beam_pipeline: BeamComponentParameter[beam.Pipeline] = None,
 ) -> None:
     """Learns `vocab.txt` (reserved tokens first) of at most `vocab_size` tokens."""
-    import logging
-
     from bert_tf.text.word_count_beam import learn_vocabulary_beam
 
-    os.makedirs(vocabulary.uri, exist_ok=True)
     summary = learn_vocabulary_beam(
         corpus_files(corpus),
         vocab_size,
@@ -58,7 +58,7 @@ def VocabularyGen(  # noqa: N802 (a TFX component is named like a class)
         max_unique_words=max_unique_words,
         pipeline=beam_pipeline,
     )
-    logging.getLogger(__name__).info("vocabulary: %s", summary)
+    logger.info("vocabulary: %s", summary)
     vocabulary.set_int_custom_property("vocab_size", int(summary["vocab_size"]))
     vocabulary.set_int_custom_property("lower_case", int(lower_case))
     vocabulary.set_float_custom_property("unk_rate", float(summary["unk_rate"]))
