@@ -12,7 +12,9 @@ import json
 import grpc
 import numpy as np
 import pytest
-from conftest import ServerProcess, copy_model
+from serving_helpers import copy_model
+
+from bert_tf.serving.server_process import ServerProcess
 
 TEN_MB = b"x" * (10 * 1024 * 1024)
 

@@ -13,7 +13,9 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import LABELS, REPO, ServerProcess, copy_model
+from serving_helpers import LABELS, REPO, copy_model
+
+from bert_tf.serving.server_process import ServerProcess
 
 TEXTS = [
     "The film was a delight from start to finish.",

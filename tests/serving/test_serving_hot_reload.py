@@ -11,7 +11,9 @@ import threading
 import time
 
 import pytest
-from conftest import ServerProcess, copy_model
+from serving_helpers import copy_model
+
+from bert_tf.serving.server_process import ServerProcess
 
 TEXT = "Return the number of items in a container."
 

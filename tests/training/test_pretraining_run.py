@@ -7,7 +7,7 @@ import json
 import keras
 import numpy as np
 import pytest
-from conftest import tiny_run_config
+from training_helpers import tiny_run_config
 
 from bert_tf.config import BertConfig
 from bert_tf.training.callbacks import optimizer_step

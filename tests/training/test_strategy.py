@@ -39,7 +39,7 @@ MIRRORED_SCRIPT = textwrap.dedent(
         cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()]
     )
     sys.path.insert(0, sys.argv[3])
-    from conftest import tiny_run_config
+    from training_helpers import tiny_run_config
     from bert_tf.training.pretraining_run import run_pretraining
     from bert_tf.training.strategy import create_strategy
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import original_ids, read_records
+from pretraining_helpers import original_ids, read_records
 
 from bert_tf.data.pretraining import create_pretraining_data
 from bert_tf.data.pretraining.documents import Chunk

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import numpy as np
-from conftest import original_ids, read_records
+from pretraining_helpers import original_ids, read_records
 
 from bert_tf.data.pretraining import create_pretraining_data
 

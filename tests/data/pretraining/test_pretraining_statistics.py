@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import original_ids
+from pretraining_helpers import original_ids
 
 CLS, SEP, PAD, MASK, UNK = 101, 102, 0, 103, 100
 
