@@ -80,9 +80,10 @@ def _pretrain(work: Path, args: argparse.Namespace) -> tuple[Path, dict, float]:
 
 
 def _test_accuracy(model_dir: Path, test_file: str) -> float:
-    from bert_tf.tasks.model_sources import load_finetuned
+    from bert_tf.tasks.model_bundle import ModelBundle
 
-    model, tokenizer, task = load_finetuned(model_dir)
+    bundle = ModelBundle.load(model_dir)
+    model, tokenizer, task = bundle.model, bundle.tokenizer(), bundle.task
     examples = task.read(test_file)
     features = task.build_features(tokenizer, examples)
     return float(task.metrics(examples, task.predict(model, examples, features))["accuracy"])
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
                 task,
                 work,
                 args,
-                vocab_file=str(work / "vocab.txt"),
+                vocab=str(work / "vocab.txt"),
                 config_overrides=overrides,
             ),
             _row(f"{args.preset}, our pre-training", str(pretrained), task, work, args),

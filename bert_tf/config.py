@@ -15,6 +15,16 @@ import dataclasses
 import json
 from typing import Any
 
+
+def option(default: Any, help: str, cli: bool = True, choices: tuple | None = None) -> Any:
+    """A config field that carries its help text, from which command-line flags are made
+    (`bert-tf finetune` derives its flags from `FinetuneConfig` and the task shapes' configs);
+    `cli=False` keeps a field off the command line, `choices` limits its values."""
+    return dataclasses.field(
+        default=default, metadata={"help": help, "cli": cli, "choices": choices}
+    )
+
+
 # Mirrors bert_tf.layers._utils.ACTIVATIONS (config.py stays free of Keras imports).
 HIDDEN_ACTS = ("gelu", "gelu_approximate", "gelu_new", "gelu_pytorch_tanh", "relu", "silu")
 

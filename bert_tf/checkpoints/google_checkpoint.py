@@ -95,11 +95,11 @@ def load_google_checkpoint(
         vocab_file = beside if beside.is_file() else None
     elif not Path(vocab_file).is_file():
         raise FileNotFoundError(f"vocab file not found: {vocab_file}")
-    tokenizer = None
-    if load_tokenizer and vocab_file is not None:
-        from bert_tf.text.bert_tokenizer import GOOGLE_MAX_CHARS_PER_WORD, BertTokenizer
+    from bert_tf.text.bert_tokenizer import GOOGLE_MAX_CHARS_PER_WORD, BertTokenizer
 
-        limit = GOOGLE_MAX_CHARS_PER_WORD  # google-research splits words of up to 200 characters
+    tokenizer = None  # google-research splits words of up to 200 characters (not HF's 100)
+    if load_tokenizer and vocab_file is not None:
+        limit = GOOGLE_MAX_CHARS_PER_WORD
         tokenizer = BertTokenizer(Path(vocab_file), lower_case=lower_case, max_chars_per_word=limit)
     return LoadedCheckpoint(
         model=model,
@@ -111,4 +111,5 @@ def load_google_checkpoint(
         source=prefix,
         skipped=skipped,
         architecture="BertForPreTraining" if has_heads else "BertModel",
+        max_chars_per_word=GOOGLE_MAX_CHARS_PER_WORD,
     )

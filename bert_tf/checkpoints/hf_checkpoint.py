@@ -35,13 +35,14 @@ from bert_tf.checkpoints.hf_weights_file import read_hf_weights
 from bert_tf.checkpoints.loaded_checkpoint import LoadedCheckpoint, build_model
 from bert_tf.checkpoints.weight_mapping import WeightMapping, is_pretrainer
 
-__all__ = ["WEIGHTS_FILE", "load_hf_checkpoint", "save_hf_checkpoint"]
+__all__ = ["WEIGHTS_FILE", "load_hf_checkpoint", "read_lower_case", "save_hf_checkpoint"]
 
 _PRETRAINING_HEADS = ("cls.predictions.", "cls.seq_relationship.")
 
 
-def _read_lower_case(model_dir: Path) -> bool | None:
-    path = model_dir / TOKENIZER_CONFIG_FILE
+def read_lower_case(model_dir: Path) -> bool | None:
+    """HF tokenizer_config.json ``do_lower_case`` of ``model_dir``, or None when unrecorded."""
+    path = Path(model_dir) / TOKENIZER_CONFIG_FILE
     if not path.is_file():
         return None
     value = json.loads(path.read_text(encoding="utf-8")).get("do_lower_case")
@@ -135,7 +136,7 @@ def load_hf_checkpoint(
 
     vocab_file = model_dir / VOCAB_FILE
     if lower_case is None:
-        lower_case = _read_lower_case(model_dir)
+        lower_case = read_lower_case(model_dir)
         lower_case = True if lower_case is None else lower_case
     tokenizer = None
     if load_tokenizer and vocab_file.is_file():

@@ -1,4 +1,4 @@
-"""`LoadedCheckpoint`: what `load_hf_checkpoint` / `load_google_checkpoint` return."""
+"""`LoadedCheckpoint`: what every checkpoint format's loader returns (`load_checkpoint`)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ class LoadedCheckpoint:
         vocab_file: the vocab.txt used for the tokenizer, or None.
         lower_case: whether the tokenizer lower-cases (from tokenizer_config.json
             ``do_lower_case``, an explicit argument, or the default True).
+        max_chars_per_word: the tokenizer's word limit: 200 for google-research
+            checkpoints, what a bert-tf run directory records, else None (the default, 100).
         source: the file or directory the weights came from.
         skipped: checkpoint entries deliberately not loaded (optimizer slots, buffers such
             as ``position_ids``, heads when ``with_heads=False``).
@@ -35,6 +37,8 @@ class LoadedCheckpoint:
             ``qa_outputs.*``, ``cls.*``); `task_model` loads them.
         id2label: label names by class id from config.json, or None.
         classifier_dropout: config.json ``classifier_dropout`` (HF's head dropout), or None.
+        task: the task model a `.keras` file holds (a `BertClassifier`, ...), or None;
+            `task_model` returns it.
 
     Example:
         >>> loaded = load_hf_checkpoint("all-MiniLM-L6-v2/")  # doctest: +SKIP
@@ -56,6 +60,8 @@ class LoadedCheckpoint:
     head_weights: dict[str, np.ndarray] = dataclasses.field(default_factory=dict, repr=False)
     id2label: dict[int, str] | None = None
     classifier_dropout: float | None = None
+    max_chars_per_word: int | None = None
+    task: Any = None
 
     @property
     def has_heads(self) -> bool:
@@ -70,7 +76,8 @@ class LoadedCheckpoint:
         `BertSpanLabeler` (`BertForQuestionAnswering`) or `BertPretrainer` (`BertForPreTraining`,
         `BertForMaskedLM`, `BertForNextSentencePrediction`; a head the file lacks is freshly
         initialised with a `CheckpointWarning`, or an error when ``strict``). The model is
-        built around ``self.backbone`` (shared, not copied).
+        built around ``self.backbone`` (shared, not copied). A `.keras` file's own task
+        model (``self.task``) is returned as it is.
 
         Raises:
             ValueError: the checkpoint has no head that a bert_tf task model holds.
@@ -78,6 +85,24 @@ class LoadedCheckpoint:
         from bert_tf.checkpoints.task_heads import build_task_model
 
         return build_task_model(self, strict=strict)
+
+    def tokenizer_settings(self) -> Any:
+        """The `bert_tf.text.tokenizer_settings.TokenizerSettings` of this checkpoint."""
+        from bert_tf.text.tokenizer_settings import TokenizerSettings
+
+        return TokenizerSettings(self.lower_case, self.max_chars_per_word)
+
+    def make_tokenizer(self, vocab_file: str | Path | None = None) -> Any:
+        """A `BertTokenizer` with this checkpoint's casing and word limit over ``vocab_file``
+        (default: the checkpoint's own vocabulary; ValueError when it has none)."""
+        from bert_tf.text.bert_tokenizer import BertTokenizer
+
+        vocab = vocab_file if vocab_file is not None else self.vocab_file
+        if vocab is None:
+            raise ValueError(f"{self.source}: has no vocab.txt; pass a vocabulary file")
+        limit = self.max_chars_per_word
+        extra = {} if limit is None else {"max_chars_per_word": limit}
+        return BertTokenizer(Path(vocab), lower_case=self.lower_case, **extra)
 
     def summary(self) -> str:
         """One line: model class, sizes, weight and parameter counts."""

@@ -48,6 +48,8 @@ def build_task_model(loaded: Any, strict: bool = False) -> Any:
         CheckpointError: head weights missing (always for classification/QA heads; for a
             pre-training head only when ``strict``), unexpected, or of the wrong shape.
     """
+    if loaded.task is not None:
+        return loaded.task  # a .keras file's own task model
     if loaded.has_heads:
         return loaded.model  # already the pre-trainer with the file's heads
     layout = LAYOUTS.get(loaded.architecture or "")

@@ -29,9 +29,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bert_tf.tasks.model_sources import load_finetuned
+    from bert_tf.tasks.model_bundle import ModelBundle
 
-    model, tokenizer, task = load_finetuned(args.model_dir)
+    bundle = ModelBundle.load(args.model_dir)
+    model, tokenizer, task = bundle.model, bundle.tokenizer(), bundle.task
     if args.task and args.task.lower() != task.name:
         raise ValueError(f"{args.model_dir} was fine-tuned on {task.name}, not {args.task}")
     examples = task.read(args.eval)

@@ -1,8 +1,10 @@
 """`bert-tf finetune`: fine-tune BERT on a task and keep the best model by the dev metric.
 
-Tasks: glue/NAME (GLUE TSVs), squad-v1.1 / squad-v2.0 (SQuAD JSON), conll (CoNLL-2003), csv
-(CSV/TSV/JSONL with text, optional text_pair, label). --init is a preset (random weights; needs
---vocab), a .keras model, an HF checkpoint directory or a previous run's directory. The output
+Tasks: every registered task shape's names (see --task), each reading its public file
+format: glue/NAME (GLUE TSVs), csv (CSV/TSV/JSONL with text, optional text_pair, label),
+squad-v1.1 / squad-v2.0 (SQuAD JSON), conll (CoNLL-2003), and the rest of the list. --init is
+a preset (random weights; needs --vocab) or a checkpoint in any format bert-tf convert reads
+(an HF directory, a google-research or keras-hub checkpoint, a .keras model, a run). The output
 directory gets model.keras (best epoch), vocab.txt, tokenizer_config.json, labels.json,
 task_config.json, metrics.json, the dev predictions, the training-feature cache
 (feature_cache/, TFRecords streamed through a shuffle buffer and reused by a rerun) and
@@ -23,13 +25,12 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from typing import Any
 
+from bert_tf.commands.config_flags import add_config_flags, given_options, option_fields
 from bert_tf.commands.config_overrides import add_override_flag
-from bert_tf.training.pretraining_config import MIXED_PRECISION
 
-STRATEGIES = ("default", "mirrored", "multi_worker_mirrored", "tpu")
-
-HELP = "fine-tune on GLUE, SQuAD, CoNLL or CSV; keeps the best model by the dev metric"
+HELP = "fine-tune on a task (GLUE, CSV, SQuAD, CoNLL, ...); keeps the best model by dev metric"
 
 
 def parse_layers(text: str) -> list[int]:
@@ -49,43 +50,67 @@ def accept_negative_lists(parser: argparse.ArgumentParser) -> None:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from bert_tf.training.finetune_config import FinetuneConfig
+
     accept_negative_lists(parser)
     parser.description = __doc__.split("\n\nExample:")[0]
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     add = parser.add_argument
-    add("--task", required=True, help="glue/NAME, squad-v1.1, squad-v2.0, conll or csv")
+    add("--task", required=True, help="one of " + ", ".join(_task_names()))
     add("--train", required=True, help="training file")
     add("--eval", required=True, help="dev file (picks the best epoch)")
     add("--test", help="held-out file scored once with the dev-selected model")
-    add("--init", required=True, help="preset, .keras file, HF checkpoint dir or run dir")
-    add("--vocab", help="WordPiece vocab.txt (required with a preset)")
+    add(
+        "--init",
+        required=True,
+        help="preset, or a checkpoint: HF/keras-hub/google dir, .keras, run",
+    )
     add("--cased", action="store_true", help="keep case (default: lower-case, uncased models)")
     add("--output-dir", required=True, help="where the model and results go")
     add("--freeze-encoder", action="store_true", help="train only a head on frozen features")
     add("--feature-layers", type=parse_layers, help="with --freeze-encoder: e.g. -1,-2,-3,-4")
-    add("--max-seq-length", type=int, default=128, help="tokens per feature (default 128)")
-    add("--doc-stride", type=int, default=128, help="SQuAD window stride (default 128)")
-    add("--max-query-length", type=int, default=64, help="SQuAD question tokens (default 64)")
-    add("--window-stride", type=int, help="classification/tagging: slide windows over long texts")
-    add("--learning-rate", type=float, default=2e-5, help="peak rate (BERT: 2e-5, 3e-5, 5e-5)")
-    add("--epochs", type=int, default=3, help="training epochs (default 3)")
-    add("--batch-size", type=int, default=32, help="batch size (default 32)")
-    add("--warmup-proportion", type=float, default=0.1, help="warm-up fraction (default 0.1)")
-    add("--weight-decay", type=float, default=0.01, help="AdamW weight decay (default 0.01)")
-    add("--early-stopping-patience", type=int, help="epochs without dev gain before stopping")
-    add("--seed", type=int, default=0, help="random seed")
-    add("--strategy", default="default", choices=STRATEGIES, help="tf.distribute strategy")
     add("--tpu", help="TPU name or grpc address for --strategy tpu")
-    add(
-        "--mixed-precision",
-        choices=tuple(MIXED_PRECISION),
-        default="none",
-        help="as in pretrain: bf16 (mixed_bfloat16) or fp16 (mixed_float16, loss scaling)",
-    )
-    add("--shuffle-buffer", type=int, default=10_000, help="training examples shuffled together")
     add("--no-feature-cache", action="store_true", help="keep features in memory instead")
     add_override_flag(parser)
     add("--quiet", action="store_true", help="no progress bars")
+    add_config_flags(parser, FinetuneConfig)
+    add_task_option_flags(parser)
+
+
+def _task_names() -> list[str]:
+    from bert_tf.tasks import shapes
+
+    names = [name for shape in shapes() if shape.fine_tunes for name in shape.task_names]
+    return [name + "NAME" if name.endswith("/") else name for name in names]
+
+
+def add_task_option_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per task-shape option, named, typed and explained by its config field."""
+    from bert_tf.tasks import shapes
+
+    owners: dict[str, list[str]] = {}
+    for shape in shapes():
+        for field in option_fields(shape.config_class):
+            owners.setdefault(field.name, []).append(shape.shape)
+    group = parser.add_argument_group("task options (each applies to the tasks that have it)")
+    for shape in shapes():
+        add_config_flags(group, shape.config_class, owners)
+
+
+def task_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The task-shape options given on the command line; refuses one the task lacks."""
+    from bert_tf.tasks import shapes, task_shape
+
+    given: dict[str, Any] = {}
+    for shape in shapes():
+        given.update(given_options(args, shape.config_class))
+    shape = task_shape(args.task)
+    known = shape.config_class.option_names()
+    for name in given:
+        if name not in known:
+            flag = "--" + name.replace("_", "-")
+            raise ValueError(f"{flag} does not apply to --task {args.task} ({shape.shape})")
+    return given
 
 
 def run(args: argparse.Namespace) -> int:
@@ -97,29 +122,16 @@ def run(args: argparse.Namespace) -> int:
         eval_file=args.eval,
         init=args.init,
         output_dir=args.output_dir,
-        vocab_file=args.vocab,
         lower_case=not args.cased,
-        max_seq_length=args.max_seq_length,
-        doc_stride=args.doc_stride,
-        max_query_length=args.max_query_length,
-        window_stride=args.window_stride,
-        learning_rate=args.learning_rate,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        warmup_proportion=args.warmup_proportion,
-        weight_decay=args.weight_decay,
-        early_stopping_patience=args.early_stopping_patience,
+        task_options=task_options(args),
         freeze_encoder=args.freeze_encoder,
         feature_layers=args.feature_layers,
-        seed=args.seed,
         verbose=0 if args.quiet else 1,
         config_overrides=dict(args.overrides),
         test_file=args.test,
-        strategy=args.strategy,
         tpu_address=args.tpu,
-        precision=MIXED_PRECISION[args.mixed_precision],
         cache_features=not args.no_feature_cache,
-        shuffle_buffer=args.shuffle_buffer,
+        **given_options(args, FinetuneConfig),
     )
     result = run_finetuning(config)
     print(

@@ -1,9 +1,10 @@
 """`bert-tf predict`: ask a served model (TF Serving or `bert-tf serve`), JSON lines out.
 
-Texts come from the command line (`TEXT [TEXT_PAIR]`; for QA models, QUESTION CONTEXT) or
-from --input FILE, one row per line with a tab between the columns of pair and QA models.
-Each answer is one JSON line in input order, typed by the model's task (label and
-probabilities, score, answer span, entities, or embeddings). `--signature serve_examples`
+Texts come from the command line (`TEXT [TEXT_PAIR]`; for QA models, QUESTION CONTEXT; in
+general one column per input of the model's contract, and a last list input takes the rest
+of the row) or from --input FILE, one row per line with a tab between the columns. Each
+answer is one JSON line in input order, typed by the model's task (label and probabilities,
+score, answer span, entities, embeddings, ...). `--signature serve_examples`
 sends the same rows as serialized tf.Examples (what TFMA and InfraValidator call).
 
 Example:
@@ -42,7 +43,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add("--input", help="file of rows (tab between columns); '-' reads stdin")
     add("--batch-size", type=int, default=32, help="rows per request (default 32)")
     add("--timeout", type=float, default=30.0, help="deadline per request in seconds")
-    add("texts", nargs="*", metavar="TEXT", help="TEXT [TEXT_PAIR] (or QUESTION CONTEXT)")
+    add(
+        "texts",
+        nargs="*",
+        metavar="TEXT",
+        help="TEXT [TEXT_PAIR] (or QUESTION CONTEXT; one per input of the model)",
+    )
 
 
 def _rows(args: argparse.Namespace) -> list[list[str]]:
@@ -51,8 +57,6 @@ def _rows(args: argparse.Namespace) -> list[list[str]]:
     if not args.input:
         if not args.texts:
             raise ValueError("give TEXT [TEXT_PAIR] or --input FILE")
-        if len(args.texts) > 2:
-            raise ValueError(f"at most two texts (TEXT TEXT_PAIR), got {len(args.texts)}")
         return [list(args.texts)]
     if args.input == "-":
         lines = sys.stdin.read().splitlines()
@@ -67,9 +71,6 @@ def run(args: argparse.Namespace) -> int:
     from bert_tf.serving.serving_error import ServingError
 
     rows = _rows(args)
-    width = {len(row) for row in rows}
-    if len(width) != 1:
-        raise ValueError(f"every row needs the same number of tab-separated columns: {width}")
     client = BertServingClient(
         args.target,
         args.model,
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
     )
     try:
-        for result in client.predict(*zip(*rows), signature=args.signature):
+        for result in client.predict_rows(rows, signature=args.signature):
             print(json.dumps(result.to_json()))
         return 0
     except ServingError as error:

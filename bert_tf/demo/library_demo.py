@@ -156,7 +156,7 @@ def stage_finetune(out: Path, per_class: int, epochs: int) -> None:
         ),
         "same architecture, from scratch": FinetuneConfig(
             init="bert_base",
-            vocab_file=str(minilm / "vocab.txt"),
+            vocab=str(minilm / "vocab.txt"),
             config_overrides=architecture.to_dict(),
             output_dir=str(out / "finetune_scratch"),
             **common,

@@ -39,6 +39,7 @@ def build_contract(module: Any) -> dict[str, Any]:
         "truncation": module.preprocessor.truncation,
         "max_text_bytes": module.max_text_bytes,
         "inputs": list(module.input_names),
+        "list_inputs": list(module.list_inputs),
         "outputs": list(module.outputs),
         "token_outputs": list(module.token_outputs),
         "task_settings": module.settings,

@@ -23,8 +23,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-TASKS = ("classification", "regression", "span", "tagging", "embedding")
-
 
 def make_module(
     model: Any,
@@ -35,32 +33,20 @@ def make_module(
     max_text_bytes: int | None = None,
     **task_settings: Any,
 ) -> Any:
-    """The `ServingModule` of one task shape (what `export_for_serving` saves)."""
-    from bert_tf.export.serving_module import MAX_TEXT_BYTES
+    """The `ServingModule` that serves `task` (a served task name of a registered shape)."""
+    from bert_tf.tasks import served_shape
+    from bert_tf.tasks.serving_module import MAX_TEXT_BYTES
 
-    common = {"max_text_bytes": max_text_bytes or MAX_TEXT_BYTES}
-    if task in ("classification", "regression"):
-        from bert_tf.export.classification_module import ClassificationModule
-
-        return ClassificationModule(
-            model, preprocessor, label_names, task_settings, task == "regression", pair=pair,
-            **common,
-        )  # fmt: skip
-    if pair and task != "embedding":
-        raise ValueError(f"pair=True applies to classification and embeddings, not {task}")
-    if task == "span":
-        from bert_tf.export.span_module import SpanModule
-
-        return SpanModule(model, preprocessor, label_names, task_settings, **common)
-    if task == "tagging":
-        from bert_tf.export.tagging_module import TaggingModule
-
-        return TaggingModule(model, preprocessor, label_names, task_settings, **common)
-    if task == "embedding":
-        from bert_tf.export.embedding_module import EmbeddingModule
-
-        return EmbeddingModule(model, preprocessor, None, task_settings, pair=pair, **common)
-    raise ValueError(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")
+    module_class = served_shape(task).signatures_class()
+    return module_class(
+        model,
+        preprocessor,
+        label_names,
+        task_settings,
+        pair=pair,
+        max_text_bytes=max_text_bytes or MAX_TEXT_BYTES,
+        served_task=task,
+    )
 
 
 def export_for_serving(
@@ -80,16 +66,16 @@ def export_for_serving(
     """Writes a SavedModel for TF Serving into `export_dir` (e.g. `BASE/NAME/1`).
 
     Args:
-        model: `BertClassifier` (classification, or regression with one output),
-            `BertSpanLabeler` ("span"), `BertTokenClassifier` ("tagging"), a
-            `FeatureBasedModel` with the matching head, or a `BertBackbone` ("embedding").
+        model: the task model of the shape that serves `task` (`BertClassifier` for
+            "classification" and one-output "regression", `BertSpanLabeler` for "span",
+            `BertTokenClassifier` for "tagging", ...), or a `BertBackbone` ("embedding").
         preprocessor: the `BertPreprocessor` (tokenizer + seq_length) of training.
         export_dir: the version directory to create.
-        task: "classification", "regression", "span", "tagging" or "embedding".
+        task: a served task of a registered shape (`bert_tf.tasks.served_shape`).
         label_names: class names (classification) or IOB tags (tagging), in index order.
         pair: classification/embedding: `serving_default` takes `text` and `text_pair`.
         warmup: write `assets.extra/tf_serving_warmup_requests` (needs tensorflow-serving-api).
-        warmup_inputs: raw inputs for the warm-up requests (default: built-in samples).
+        warmup_inputs: raw inputs for the warm-up requests (default: the shape's samples).
         max_text_bytes: longest input string accepted (default 1,000,000 bytes).
         overwrite: replace an existing `export_dir`.
         task_settings: span: doc_stride, max_query_length, n_best_size, max_answer_length,

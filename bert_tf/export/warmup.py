@@ -17,18 +17,13 @@ from pathlib import Path
 from typing import Any
 
 WARMUP_FILE = "tf_serving_warmup_requests"
-SAMPLE_CONTEXT = (
-    "The Normans were the people who in the 10th and 11th centuries gave their name to "
-    "Normandy, a region in France. They were descended from Norse raiders and pirates from "
-    "Denmark, Iceland and Norway who, under their leader Rollo, agreed to swear fealty to King "
-    "Charles III of West Francia."
-)
-SAMPLES = {
-    "text": ["Peter Blackburn visited Brussels in May.", "BERT reads the whole sentence."],
-    "text_pair": ["He went to Belgium.", "It is bidirectional."],
-    "question": ["Who was the Norse leader?", "In what country is Normandy located?"],
-    "context": [SAMPLE_CONTEXT, SAMPLE_CONTEXT],
-}
+
+
+def _utf8(value: Any) -> list[bytes]:
+    """A bytes feature's values: one string, or each string of a list input's row."""
+    if isinstance(value, str | bytes):
+        value = [value]
+    return [v if isinstance(v, bytes) else str(v).encode("utf-8") for v in value]
 
 
 def _request(signature: str, inputs: Mapping[str, Any]) -> Any:
@@ -49,7 +44,11 @@ def warmup_requests(module: Any, inputs: Mapping[str, Sequence[str]] | None = No
     import numpy as np
     import tensorflow as tf
 
-    samples = dict(SAMPLES if inputs is None else inputs)
+    if inputs is None:
+        from bert_tf.tasks import served_shape
+
+        inputs = served_shape(module.task).sample_inputs
+    samples = dict(inputs)
     names = module.input_names
     missing = [name for name in names if name not in samples]
     if missing:
@@ -65,14 +64,13 @@ def warmup_requests(module: Any, inputs: Mapping[str, Sequence[str]] | None = No
         examples = []
         for row in range(size):
             features = {
-                name: tf.train.Feature(bytes_list=tf.train.BytesList(value=[str(v[row]).encode()]))
+                name: tf.train.Feature(bytes_list=tf.train.BytesList(value=_utf8(v[row])))
                 for name, v in batch.items()
             }
             examples.append(tf.train.Example(features=tf.train.Features(feature=features)))
         serialized = np.array([e.SerializeToString() for e in examples], dtype=object)
         logs.append(_request("serve_examples", {"examples": serialized}))
-        segments = [tf.constant(batch[name].tolist()) for name in names]
-        tokens = module.preprocessor(tuple(segments) if len(segments) == 2 else segments[0])
+        tokens = module.sample_tokens({name: tf.constant(batch[name].tolist()) for name in names})
         logs.append(_request("serve_tokens", {k: np.asarray(v) for k, v in tokens.items()}))
     return logs
 

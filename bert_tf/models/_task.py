@@ -25,6 +25,39 @@ def backbone_inputs() -> dict[str, Any]:
     return {name: keras.Input((None,), dtype="int32", name=name) for name in INPUT_NAMES}
 
 
+def encoder_features(
+    backbone: BertBackbone, inputs: dict[str, Any], feature_layers: Any = None
+) -> tuple[Any, Any]:
+    """`(sequence [B, T, F], cls [B, F])` for a task head to read.
+
+    End to end (`feature_layers=None`): the backbone's last layer and its pooled [CLS]
+    vector (F = H). Feature-based (the paper's ELMo-style ablation): the backbone is frozen
+    and runs in inference mode, and the head reads the concatenation of the chosen encoder
+    layers (F = k x H) and its [CLS] row; only the head trains.
+    """
+    if feature_layers is None:
+        outputs = backbone(inputs)
+        return outputs["sequence_output"], outputs["pooled_output"]
+    layers = check_feature_layers(feature_layers, backbone.config.num_layers)
+    backbone.trainable = False
+    encoder_outputs = backbone(inputs, training=False)["encoder_outputs"]  # L x [B, T, H]
+    chosen = [encoder_outputs[i] for i in layers]
+    sequence = keras.ops.concatenate(chosen, axis=-1) if len(chosen) > 1 else chosen[0]
+    return sequence, sequence[:, 0, :]  # [B, T, kH], [B, kH]
+
+
+def check_feature_layers(feature_layers: Any, num_layers: int) -> list[int] | None:
+    """`feature_layers` as a list of ints, refused when one does not index an encoder layer."""
+    if feature_layers is None:
+        return None
+    layers = [int(i) for i in feature_layers]
+    if not layers or any(not -num_layers <= i < num_layers for i in layers):
+        raise ValueError(
+            f"feature_layers {layers} must index the backbone's {num_layers} encoder layers"
+        )
+    return layers
+
+
 def check_backbone(backbone: Any) -> BertBackbone:
     if not isinstance(backbone, BertBackbone):
         raise TypeError(f"backbone must be a BertBackbone, got {type(backbone).__name__}")

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import keras
 
 from bert_tf.layers._utils import truncated_normal
-from bert_tf.models._task import BertTask, backbone_inputs, check_backbone, default_optimizer
+from bert_tf.models._task import (
+    BertTask,
+    backbone_inputs,
+    check_backbone,
+    check_feature_layers,
+    default_optimizer,
+    encoder_features,
+)
 from bert_tf.models.bert_backbone import BertBackbone
 
 
@@ -23,6 +31,9 @@ class BertClassifier(BertTask):
         backbone: a `BertBackbone`.
         num_classes: number of labels; 1 means regression.
         dropout: dropout rate on the pooled output.
+        feature_layers: None trains end to end on the pooled [CLS] vector; a list of encoder
+            layers (e.g. [-1, -2, -3, -4]) freezes the backbone and reads their concatenated
+            [CLS] rows (the feature-based approach).
         name: model name.
 
     Example:
@@ -37,6 +48,7 @@ class BertClassifier(BertTask):
         backbone: BertBackbone,
         num_classes: int,
         dropout: float = 0.1,
+        feature_layers: Sequence[int] | None = None,
         name: str = "bert_classifier",
         **kwargs: Any,
     ) -> None:
@@ -50,14 +62,16 @@ class BertClassifier(BertTask):
             dtype="float32",  # logits stay float32 under mixed precision
             name="logits",
         )
+        feature_layers = check_feature_layers(feature_layers, backbone.config.num_layers)
         inputs = backbone_inputs()
-        pooled = backbone(inputs)["pooled_output"]  # [B, H]
+        _, pooled = encoder_features(backbone, inputs, feature_layers)  # [B, H]
         logits = output_dense(dropout_layer(pooled))  # [B, C]
         super().__init__(inputs=inputs, outputs=logits, name=name, **kwargs)
 
         self.backbone = backbone
         self.num_classes = num_classes
         self.dropout = dropout
+        self.feature_layers = feature_layers
         self.dropout_layer = dropout_layer
         self.output_dense = output_dense
 
@@ -87,4 +101,8 @@ class BertClassifier(BertTask):
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
 
     def _task_config(self) -> dict[str, Any]:
-        return {"num_classes": self.num_classes, "dropout": self.dropout}
+        return {
+            "num_classes": self.num_classes,
+            "dropout": self.dropout,
+            "feature_layers": self.feature_layers,
+        }

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import keras
 from keras import ops
 
 from bert_tf.layers._utils import truncated_normal
-from bert_tf.models._task import BertTask, backbone_inputs, check_backbone, default_optimizer
+from bert_tf.models._task import (
+    BertTask,
+    backbone_inputs,
+    check_backbone,
+    check_feature_layers,
+    default_optimizer,
+    encoder_features,
+)
 from bert_tf.models.bert_backbone import BertBackbone
 
 PADDING_LOGIT = -1e9  # start/end logit at padding positions: never a valid answer boundary
@@ -27,6 +35,8 @@ class BertSpanLabeler(BertTask):
 
     Args:
         backbone: a `BertBackbone`.
+        feature_layers: None trains end to end; a list of encoder layers freezes the backbone
+            and scores spans from their concatenation (feature-based).
         name: model name.
 
     Example:
@@ -36,7 +46,11 @@ class BertSpanLabeler(BertTask):
     """
 
     def __init__(
-        self, backbone: BertBackbone, name: str = "bert_span_labeler", **kwargs: Any
+        self,
+        backbone: BertBackbone,
+        feature_layers: Sequence[int] | None = None,
+        name: str = "bert_span_labeler",
+        **kwargs: Any,
     ) -> None:
         backbone = check_backbone(backbone)
         output_dense = keras.layers.Dense(
@@ -45,8 +59,9 @@ class BertSpanLabeler(BertTask):
             dtype="float32",
             name="span_logits",
         )
+        feature_layers = check_feature_layers(feature_layers, backbone.config.num_layers)
         inputs = backbone_inputs()
-        sequence = backbone(inputs)["sequence_output"]  # [B, T, H]
+        sequence, _ = encoder_features(backbone, inputs, feature_layers)  # [B, T, H]
         logits = output_dense(sequence)  # [B, T, 2] float32
         real = ops.cast(inputs["input_mask"], "bool")  # [B, T]
         outputs = {
@@ -55,6 +70,7 @@ class BertSpanLabeler(BertTask):
         }
         super().__init__(inputs=inputs, outputs=outputs, name=name, **kwargs)
         self.backbone = backbone
+        self.feature_layers = feature_layers
         self.output_dense = output_dense
 
     def compile(
@@ -89,3 +105,6 @@ class BertSpanLabeler(BertTask):
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         return super().compute_metrics(x, self._targets(y), y_pred, sample_weight)
+
+    def _task_config(self) -> dict[str, Any]:
+        return {"feature_layers": self.feature_layers}

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import keras
 from keras import ops
 
 from bert_tf.layers._utils import truncated_normal
-from bert_tf.models._task import BertTask, backbone_inputs, check_backbone, default_optimizer
+from bert_tf.models._task import (
+    BertTask,
+    backbone_inputs,
+    check_backbone,
+    check_feature_layers,
+    default_optimizer,
+    encoder_features,
+)
 from bert_tf.models.bert_backbone import BertBackbone
 
 IGNORE_LABEL = -100  # label of positions left out of loss and metrics (padding, sub-words)
@@ -27,6 +35,8 @@ class BertTokenClassifier(BertTask):
         backbone: a `BertBackbone`.
         num_classes: number of tags.
         dropout: dropout rate on the sequence output.
+        feature_layers: None trains end to end; a list of encoder layers freezes the backbone
+            and tags from their concatenation (the paper's feature-based NER: [-1, -2, -3, -4]).
         name: model name.
 
     Example:
@@ -40,6 +50,7 @@ class BertTokenClassifier(BertTask):
         backbone: BertBackbone,
         num_classes: int,
         dropout: float = 0.1,
+        feature_layers: Sequence[int] | None = None,
         name: str = "bert_token_classifier",
         **kwargs: Any,
     ) -> None:
@@ -53,13 +64,15 @@ class BertTokenClassifier(BertTask):
             dtype="float32",
             name="logits",
         )
+        feature_layers = check_feature_layers(feature_layers, backbone.config.num_layers)
         inputs = backbone_inputs()
-        sequence = backbone(inputs)["sequence_output"]  # [B, T, H]
+        sequence, _ = encoder_features(backbone, inputs, feature_layers)  # [B, T, H]
         logits = output_dense(dropout_layer(sequence))  # [B, T, C]
         super().__init__(inputs=inputs, outputs=logits, name=name, **kwargs)
         self.backbone = backbone
         self.num_classes = num_classes
         self.dropout = dropout
+        self.feature_layers = feature_layers
         self.dropout_layer = dropout_layer
         self.output_dense = output_dense
 
@@ -102,4 +115,8 @@ class BertTokenClassifier(BertTask):
         return super().compute_metrics(x, y, y_pred, sample_weight)
 
     def _task_config(self) -> dict[str, Any]:
-        return {"num_classes": self.num_classes, "dropout": self.dropout}
+        return {
+            "num_classes": self.num_classes,
+            "dropout": self.dropout,
+            "feature_layers": self.feature_layers,
+        }

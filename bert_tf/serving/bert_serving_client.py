@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from bert_tf.serving.results import parse_results
 from bert_tf.serving.serving_error import ServingError
+from bert_tf.tasks import parse_results
 
 LOG = logging.getLogger(__name__)
 
@@ -96,9 +96,28 @@ class BertServingClient:
             self._contract = json.loads(value.item() if isinstance(value, np.ndarray) else value)
         return self._contract
 
-    def predict(self, *columns: Sequence[str], signature: str = "serving_default") -> list[Any]:
+    def predict_rows(
+        self, rows: Sequence[Sequence[str]], signature: str = "serving_default"
+    ) -> list[Any]:
+        """Typed results for rows of strings (as `bert-tf predict` reads them): one string
+        per input, except that a last list input (a list of strings per row) takes the rest."""
+        names = self.contract()["inputs"]
+        listed = bool(names) and names[-1] in (self.contract().get("list_inputs") or [])
+        for number, row in enumerate(rows, start=1):
+            if len(row) != len(names) and not (listed and len(row) > len(names)):
+                wanted = f"{len(names) - 1} + choices" if listed else str(len(names))
+                raise ValueError(
+                    f"model {self.model!r} takes {wanted} column(s) {names}; row {number} "
+                    f"has {len(row)}"
+                )
+        if listed:
+            rows = [[*row[: len(names) - 1], list(row[len(names) - 1 :])] for row in rows]
+        return self.predict(*zip(*rows), signature=signature)
+
+    def predict(self, *columns: Sequence[Any], signature: str = "serving_default") -> list[Any]:
         """Typed results for many rows: `predict(texts)`, `predict(texts, text_pairs)`,
-        or for QA `predict(questions, contexts)`; columns follow the contract's inputs.
+        or for QA `predict(questions, contexts)`; columns follow the contract's inputs. A
+        list input's column holds a list of strings per row, padded with "" to the longest.
         `signature="serve_examples"` sends each row as a serialized tf.Example instead."""
         if signature not in ("serving_default", "serve_examples"):
             raise ValueError(
@@ -118,7 +137,7 @@ class BertServingClient:
         total = lengths.pop()
         for start in range(0, total, self.batch_size):
             chunk = {
-                name: [_text(v) for v in column[start : start + self.batch_size]]
+                name: _column(column[start : start + self.batch_size])
                 for name, column in zip(names, columns)
             }
             if signature == "serve_examples":
@@ -153,15 +172,27 @@ def _text(value: str | bytes) -> bytes:
     return value.encode("utf-8")
 
 
-def _examples(columns: dict[str, list[bytes]]) -> list[bytes]:
-    """Serialized tf.Examples with one bytes feature per column, named as the inputs."""
+def _column(values: Sequence[Any]) -> list[Any]:
+    """A column's rows as bytes; rows that are lists are padded with b"" to the longest."""
+    if not any(isinstance(value, list | tuple) for value in values):
+        return [_text(value) for value in values]
+    if not all(isinstance(value, list | tuple) for value in values):
+        raise TypeError("a list input's rows must all be lists of strings")
+    width = max(len(value) for value in values)
+    return [[_text(v) for v in value] + [b""] * (width - len(value)) for value in values]
+
+
+def _examples(columns: dict[str, list[Any]]) -> list[bytes]:
+    """Serialized tf.Examples with one bytes feature per column (a list input: all of its
+    strings), named as the inputs."""
     from tensorflow.core.example import example_pb2
 
     rows = []
     for values in zip(*columns.values()):
         example = example_pb2.Example()
         for name, value in zip(columns, values):
-            example.features.feature[name].bytes_list.value.append(value)
+            strings = value if isinstance(value, list) else [value]
+            example.features.feature[name].bytes_list.value.extend(strings)
         rows.append(example.SerializeToString())
     return rows
 

@@ -1,74 +1,56 @@
-"""Fine-tuning tasks: one adapter per task shape, found by name through a registry.
+"""Task shapes: one registered unit per kind of task, found by task name or served task.
 
-An adapter knows what fine-tuning, evaluation and prediction need of its task: how to read its
-files, build (windowed) features, put a head on a backbone, aggregate window predictions,
-score with the official metric and write a predictions file.
-
-| name | adapter | files |
-|---|---|---|
-| `glue/<task>` | `ClassificationTask` | GLUE TSVs (MRPC, MNLI, STS-B, ...) |
-| `csv`, `tsv`, `jsonl` | `ClassificationTask` | generic text (pair) classification/regression |
-| `squad-v1.1`, `squad-v2.0` | `SquadTask` | SQuAD JSON |
-| `conll` | `TaggingTask` | CoNLL-2003 |
+Each `*_task.py` module here registers one shape (`register_shape`): classification and
+regression (GLUE, CSV/TSV/JSONL), span QA (SQuAD), tagging (CoNLL), embeddings, and any
+shape added since; `task_names()` lists what `bert-tf finetune --task` takes.
+A shape owns its config, readers, features, head, metrics, serving signatures and serving
+result types (see `task_shape.py`); `docs/design.md` says how to add one.
 
 Example:
     >>> task = make_task("glue/mrpc", max_seq_length=128)
     >>> type(task).__name__, task.main_metric, task.labels
     ('ClassificationTask', 'f1', ['0', '1'])
+    >>> served_shape("span").__name__
+    'SpanTask'
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from bert_tf.tasks.classification_task import ClassificationTask
-from bert_tf.tasks.finetune_task import FinetuneTask
-from bert_tf.tasks.squad_task import SquadTask
-from bert_tf.tasks.tagging_task import TaggingTask
-
-# Task name -> adapter; a name ending in "/" is a family ("glue/mrpc", "glue/sts-b", ...).
-TASKS: dict[str, type[FinetuneTask]] = {
-    "glue/": ClassificationTask,
-    "csv": ClassificationTask,
-    "tsv": ClassificationTask,
-    "jsonl": ClassificationTask,
-    "squad-v1.1": SquadTask,
-    "squad-v2.0": SquadTask,
-    "conll": TaggingTask,
-}
+from bert_tf.tasks.shape_registry import (
+    parse_results,
+    register_shape,
+    served_shape,
+    shapes,
+    task_names,
+    task_shape,
+)
+from bert_tf.tasks.task_shape import TaskConfig, TaskShape
 
 
-def task_class(name: str) -> type[FinetuneTask]:
-    """The adapter class registered for a task name (case-insensitive)."""
-    key = name.lower()
-    family = key.split("/", 1)[0] + "/" if "/" in key else None
-    adapter = TASKS.get(key) or (TASKS.get(family) if family else None)
-    if adapter is None:
-        raise ValueError(
-            f"unknown task {name!r}; expected glue/NAME, squad-v1.1, squad-v2.0, conll or csv"
-        )
-    return adapter
+def make_task(name: str, **options: Any) -> TaskShape:
+    """The task shape for a command-line task name, configured by `options` (its config's
+    fields: max_seq_length, labels, freeze_encoder, feature_layers, stride, doc_stride, ...)."""
+    return task_shape(name).from_options(name, **options)
 
 
-def make_task(name: str, labels: Sequence[str] | None = None, **settings: Any) -> FinetuneTask:
-    """The task adapter for a command-line task name.
-
-    Args:
-        name: "glue/<name>", "squad-v1.1", "squad-v2.0", "conll" or "csv" (CSV/TSV/JSONL).
-        labels: fixed label names (saved runs pass theirs; otherwise GLUE's or learned).
-        settings: `max_seq_length`, `freeze_encoder`, `feature_layers` and task settings
-            (doc_stride, max_query_length, stride).
-    """
-    return task_class(name)(name.lower(), labels, **settings)
+def task_from_config(values: dict[str, Any]) -> TaskShape:
+    """A task back from its `get_config()` JSON (as a trained-model bundle stores it)."""
+    values = dict(values)
+    name = values.pop("task")
+    return make_task(name, **values)
 
 
 __all__ = [
-    "TASKS",
-    "ClassificationTask",
-    "FinetuneTask",
-    "SquadTask",
-    "TaggingTask",
+    "TaskConfig",
+    "TaskShape",
     "make_task",
-    "task_class",
+    "parse_results",
+    "register_shape",
+    "served_shape",
+    "shapes",
+    "task_from_config",
+    "task_names",
+    "task_shape",
 ]

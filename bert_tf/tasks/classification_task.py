@@ -1,18 +1,23 @@
-"""`ClassificationTask`: GLUE tasks and generic CSV/TSV/JSONL text classification (or regression).
+"""`ClassificationTask`: sentence and sentence-pair classification, and regression.
 
-Long texts can be read as sliding windows (`stride`); an example's prediction is the mean of its
-windows' logits. GLUE tasks score with their official metrics (MRPC/QQP pick by F1, CoLA by
-Matthews correlation, STS-B by Pearson); CSV tasks by accuracy. Predictions are written in the
-GLUE submission format (`index<TAB>prediction`) that `bert-tf score` reads.
+GLUE tasks read GLUE's TSVs and score with their official metrics (MRPC/QQP pick by F1, CoLA
+by Matthews correlation, STS-B by Pearson); the generic task names `csv`, `tsv` and `jsonl`
+read files with `text`, optional `text_pair` and `label` and score by accuracy (Pearson for
+regression, `labels=()`). Long texts can be read as sliding windows (`stride`); an example's
+prediction is the mean of its windows' logits. Whether the model reads pairs is learned
+from the training file and saved with the model. Predictions are written in the GLUE
+submission format (`index<TAB>prediction`) that `bert-tf score` reads. Served as
+"classification" (label, label id, probabilities) or "regression" (score).
 
 Example:
-    >>> task = ClassificationTask("glue/cola", max_seq_length=64)
-    >>> task.main_metric
-    'matthews_correlation'
+    >>> task = ClassificationTask.from_options("glue/cola", max_seq_length=64)
+    >>> task.main_metric, task.labels
+    ('matthews_correlation', ['0', '1'])
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -20,49 +25,90 @@ from typing import Any
 
 import numpy as np
 
-from bert_tf.tasks.finetune_task import FinetuneTask
+from bert_tf.config import option
+from bert_tf.tasks.shape_registry import register_shape
+from bert_tf.tasks.task_shape import TaskConfig, TaskShape
 from bert_tf.tasks.window_aggregation import average_window_logits
 
 _MAIN_METRIC = {"cola": "matthews_correlation", "mrpc": "f1", "qqp": "f1", "stsb": "pearson"}
+FORMATS = ("csv", "tsv", "jsonl")  # the generic reader's file formats (GLUE has its own)
 
 
-class ClassificationTask(FinetuneTask):
-    """Single-text or pair classification (`labels` empty: regression on one output).
+@dataclasses.dataclass(frozen=True)
+class ClassificationConfig(TaskConfig):
+    """Classification settings (labels=() means regression on one output)."""
 
-    Args:
-        name: "glue/<name>" or "csv" (also "tsv", "jsonl": the generic reader).
-        labels: class names (GLUE: the task's own; CSV: learned from the training file).
-        max_seq_length: tokens per feature.
-        stride: None truncates; an int reads long texts as windows this far apart.
+    stride: int | None = option(None, "read long texts as windows this far apart")
+    pair: bool | None = option(
+        None, "reads (text, text_pair); None: learned from the data", cli=False
+    )
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.stride is not None and (not isinstance(self.stride, int) or self.stride < 1):
+            raise ValueError(f"stride must be a positive integer or None, got {self.stride!r}")
+        if self.task.startswith("glue/"):
+            from bert_tf.data.readers.glue import GLUE_TASKS, glue_task_name
+
+            glue = glue_task_name(self.task)
+            if self.labels is None:
+                object.__setattr__(self, "labels", tuple(GLUE_TASKS[glue].labels))
+
+
+@register_shape
+class ClassificationTask(TaskShape):
+    """Single-text or pair classification, or regression; see the module docstring.
 
     Example:
-        >>> ClassificationTask("csv", ["x", "y"], 32).num_outputs()
+        >>> ClassificationTask(ClassificationConfig("csv", labels=("x", "y"))).num_outputs()
         2
     """
 
-    def __init__(
-        self,
-        name: str,
-        labels: Sequence[str] | None = None,
-        max_seq_length: int = 128,
-        stride: int | None = None,
-        **settings: Any,
-    ) -> None:
-        self.glue = None
-        if name.startswith("glue/"):
-            from bert_tf.data.readers.glue import GLUE_TASKS, glue_task_name
+    shape = "classification"
+    task_names = ("glue/", *FORMATS)
+    served_as = ("classification", "regression")
+    config_class = ClassificationConfig
+    model_class = "bert_tf.models.bert_classifier:BertClassifier"
+    serving_module = "bert_tf.tasks.classification_module:ClassificationModule"
+    results = {
+        "classification": "bert_tf.tasks.classification_result:ClassificationResult",
+        "regression": "bert_tf.tasks.regression_result:RegressionResult",
+    }
+    sample_inputs = {
+        "text": ["Peter Blackburn visited Brussels in May.", "BERT reads the whole sentence."],
+        "text_pair": ["He went to Belgium.", "It is bidirectional."],
+    }
 
-            self.glue = glue_task_name(name)
-            labels = GLUE_TASKS[self.glue].labels if labels is None else labels
-            self.main_metric = _MAIN_METRIC.get(self.glue, "accuracy")
-        super().__init__(name, labels, max_seq_length, stride=stride, **settings)
-        self.stride = stride
-        if self.glue is None and self.is_regression:
-            self.main_metric = "pearson"
+    def __init__(self, config: ClassificationConfig) -> None:
+        super().__init__(config)
+        self.glue = None
+        if config.task.startswith("glue/"):
+            from bert_tf.data.readers.glue import glue_task_name
+
+            self.glue = glue_task_name(config.task)
+        elif config.task not in FORMATS:
+            raise ValueError(f"unknown classification task {config.task!r}")
+
+    @property
+    def main_metric(self) -> str:  # type: ignore[override]
+        if self.glue is not None:
+            return _MAIN_METRIC.get(self.glue, "accuracy")
+        return "pearson" if self.is_regression else "accuracy"
+
+    @property
+    def stride(self) -> int | None:
+        return self.config.stride
 
     @property
     def is_regression(self) -> bool:
-        return self.labels == []
+        return self.config.labels == ()
+
+    @property
+    def served_task(self) -> str:
+        return "regression" if self.is_regression else "classification"
+
+    def serving_settings(self) -> dict[str, Any]:
+        return {"stride": self.stride}
 
     def num_outputs(self) -> int:
         return 1 if self.is_regression else len(self.labels or [])
@@ -77,12 +123,14 @@ class ClassificationTask(FinetuneTask):
         kind = None if self.name == "csv" else self.name
         return read_text_examples(path, file_format=kind, regression=self.is_regression)
 
-    def learn_labels(self, examples: Sequence[Any]) -> None:
+    def learn_from(self, examples: Sequence[Any]) -> None:
         if self.labels is None:
             values = {example.label for example in examples if example.label is not None}
             if not values:
                 raise ValueError("the training file has no labels")
-            self.labels = sorted(str(value) for value in values)
+            self.replace(labels=tuple(sorted(str(value) for value in values)))
+        if self.config.pair is None and examples:
+            self.replace(pair=examples[0].text_b is not None)
 
     def build_features(self, tokenizer: Any, examples: Sequence[Any]) -> dict[str, np.ndarray]:
         from bert_tf.data.features import ClassificationFeatures
@@ -91,17 +139,10 @@ class ClassificationTask(FinetuneTask):
             tokenizer, self.max_seq_length, self.labels, stride=self.stride
         ).build(examples)
 
-    def _task_model(self, backbone: Any, dropout: float) -> Any:
-        from bert_tf.models import BertClassifier
-
-        return BertClassifier(backbone, num_classes=self.num_outputs(), dropout=dropout)
-
-    def loss(self) -> Any:
-        import keras
-
-        if self.is_regression:
-            return keras.losses.MeanSquaredError()
-        return keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    def build_model(self, backbone: Any, dropout: float = 0.1) -> Any:
+        return self.model_type()(
+            backbone, self.num_outputs(), dropout=dropout, feature_layers=self.feature_layers
+        )
 
     def predict(
         self,

@@ -3,18 +3,20 @@
 Labels sit on the first word piece of each word (`TaggingFeatures`); long sentences are read as
 windows and each word takes its logits from the window where it is most central. The metric is
 entity-level precision/recall/F1 (seqeval, conlleval semantics); predictions are written as a
-conlleval file (`word gold predicted`) that `bert-tf score --task conll` reads.
+conlleval file (`word gold predicted`) that `bert-tf score --task conll` reads. Served as
+"tagging": raw text in, entities with character offsets out.
 
 Example:
     >>> from pathlib import Path
     >>> _ = Path("train.txt").write_text("Paris NNP I-NP B-LOC\\nis VBZ I-VP O\\n\\n")
-    >>> task = TaggingTask("conll", max_seq_length=128)
-    >>> task.learn_labels(task.read("train.txt")); task.labels
+    >>> task = TaggingTask.from_options("conll", max_seq_length=128)
+    >>> task.learn_from(task.read("train.txt")); task.labels
     ['O', 'B-LOC']
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -22,69 +24,71 @@ from typing import Any
 
 import numpy as np
 
-from bert_tf.tasks.finetune_task import FinetuneTask
+from bert_tf.config import option
+from bert_tf.tasks.shape_registry import register_shape
+from bert_tf.tasks.task_shape import TaskConfig, TaskShape
 from bert_tf.tasks.window_aggregation import word_logits
 
 
-class TaggingTask(FinetuneTask):
-    """Token tagging with IOB2 labels.
+@dataclasses.dataclass(frozen=True)
+class TaggingConfig(TaskConfig):
+    """Tagging settings."""
 
-    Args:
-        name: "conll".
-        labels: tag names ("O" first when learned from data).
-        max_seq_length: tokens per window.
-        stride: how far each window starts after the previous one (default: half a window).
+    stride: int | None = option(None, "read long texts as windows this far apart")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.task != "conll":
+            raise ValueError(f"unknown tagging task {self.task!r}; expected conll")
+        if self.stride is not None and (not isinstance(self.stride, int) or self.stride < 1):
+            raise ValueError(f"stride must be a positive integer or None, got {self.stride!r}")
+
+
+@register_shape
+class TaggingTask(TaskShape):
+    """Token tagging with IOB2 labels ("O" first when learned from data).
 
     Example:
-        >>> TaggingTask("conll", ["O", "B-PER", "I-PER"], 32).num_outputs()
+        >>> TaggingTask(TaggingConfig("conll", labels=("O", "B-PER", "I-PER"))).num_outputs()
         3
     """
 
-    head = "tagging"
+    shape = "tagging"
+    task_names = ("conll",)
+    served_as = ("tagging",)
+    config_class = TaggingConfig
     main_metric = "f1"
     predictions_file = "predictions.conll"
+    model_class = "bert_tf.models.bert_token_classifier:BertTokenClassifier"
+    serving_module = "bert_tf.tasks.tagging_module:TaggingModule"
+    results = {"tagging": "bert_tf.tasks.tagging_result:TaggingResult"}
+    sample_inputs = {"text": ["Peter Blackburn visited Brussels in May.", "BERT reads it all."]}
 
-    def __init__(
-        self,
-        name: str,
-        labels: Sequence[str] | None = None,
-        max_seq_length: int = 128,
-        stride: int | None = None,
-        **settings: Any,
-    ) -> None:
-        super().__init__(name, labels, max_seq_length, stride=stride, **settings)
+    def serving_settings(self) -> dict[str, Any]:
+        return {"stride": self.config.stride}
 
     def read(self, path: str | os.PathLike) -> list:
         from bert_tf.data.readers.conll import read_conll
 
         return read_conll(path)
 
-    def learn_labels(self, examples: Sequence[Any]) -> None:
+    def learn_from(self, examples: Sequence[Any]) -> None:
         if self.labels is None:
             tags = {tag for example in examples for tag in example.labels or []}
             if not tags:
                 raise ValueError("the training file has no tags")
-            self.labels = ["O"] + sorted(tags - {"O"})
+            self.replace(labels=("O", *sorted(tags - {"O"})))
 
     def build_features(self, tokenizer: Any, examples: Sequence[Any]) -> dict[str, np.ndarray]:
         from bert_tf.data.features import TaggingFeatures
 
         return TaggingFeatures(
-            tokenizer, self.max_seq_length, self.labels, stride=self.settings.get("stride")
+            tokenizer, self.max_seq_length, self.labels, stride=self.config.stride
         ).build(examples)
 
-    def _task_model(self, backbone: Any, dropout: float) -> Any:
-        from bert_tf.models import BertTokenClassifier
-
-        return BertTokenClassifier(backbone, num_classes=self.num_outputs(), dropout=dropout)
-
-    def loss(self) -> Any:
-        import keras
-
-        from bert_tf.data.features import IGNORE_LABEL
-
-        return keras.losses.SparseCategoricalCrossentropy(
-            from_logits=True, ignore_class=IGNORE_LABEL
+    def build_model(self, backbone: Any, dropout: float = 0.1) -> Any:
+        return self.model_type()(
+            backbone, self.num_outputs(), dropout=dropout, feature_layers=self.feature_layers
         )
 
     def predict(

@@ -31,8 +31,6 @@ Example:
 from __future__ import annotations
 
 import collections
-import hashlib
-import json
 import logging
 import os
 import time
@@ -60,7 +58,6 @@ logger = logging.getLogger(__name__)
 
 RESERVED_TOKENS = SPECIAL_TOKENS
 DEFAULT_MAX_UNIQUE_WORDS = 2_000_000
-TOKENIZER_CONFIG = "tokenizer_config.json"
 
 
 def vocabulary_from_counts(
@@ -159,27 +156,13 @@ def write_vocabulary(vocab: Sequence[str], path: str | Path) -> None:
 
 
 def write_tokenizer_config(vocab_file: str | Path, lower_case: bool) -> str:
-    """Record casing beside the vocabulary (`tokenizer_config.json`, as pre-training writes)."""
-    vocab_file = str(vocab_file)
-    directory, name = os.path.split(vocab_file)
-    config_path = os.path.join(directory, TOKENIZER_CONFIG)
-    if is_remote(vocab_file):
-        import tensorflow as tf
+    """Record casing and the vocabulary's hash beside it (`tokenizer_config.json`, through
+    `TokenizerSettings`, as every run directory does); returns the config's path."""
+    from bert_tf.text.tokenizer_settings import CONFIG_FILE, TokenizerSettings
 
-        data = tf.io.gfile.GFile(vocab_file, "rb").read()
-        writer = tf.io.gfile.GFile(config_path, "w")
-    else:
-        data = Path(vocab_file).read_bytes()
-        writer = open(config_path, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
-    config = {  # "lower_case": bert_tf's key; "do_lower_case": HF's
-        "vocab_file": name,
-        "lower_case": bool(lower_case),
-        "do_lower_case": bool(lower_case),
-        "vocab_sha256": hashlib.sha256(data).hexdigest(),
-    }
-    with writer:
-        writer.write(json.dumps(config, indent=2) + "\n")
-    return config_path
+    directory, name = os.path.split(str(vocab_file))
+    TokenizerSettings(lower_case=bool(lower_case), vocab_file=name).write(directory)
+    return os.path.join(directory, CONFIG_FILE)
 
 
 def vocabulary_quality(

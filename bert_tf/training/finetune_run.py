@@ -29,26 +29,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bert_tf.training.finetune_config import PRECISIONS, FinetuneConfig, FinetuneResult
+from bert_tf.training.finetune_config import FinetuneConfig, FinetuneResult
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["FinetuneConfig", "FinetuneResult", "run_finetuning", "tokenizer_lower_case"]
-
-
-def _task(config: FinetuneConfig) -> Any:
-    from bert_tf.tasks import make_task
-
-    settings: dict[str, Any] = {
-        "max_seq_length": config.max_seq_length,
-        "freeze_encoder": config.freeze_encoder,
-        "feature_layers": config.feature_layers,
-    }
-    if config.task.lower().startswith("squad"):
-        settings.update(doc_stride=config.doc_stride, max_query_length=config.max_query_length)
-    else:
-        settings["stride"] = config.window_stride
-    return make_task(config.task, **settings)
 
 
 def _in_memory_dataset(task: Any, features: dict, batch_size: int, buffer: int, seed: int):
@@ -56,9 +41,9 @@ def _in_memory_dataset(task: Any, features: dict, batch_size: int, buffer: int, 
     non-chief worker's in-memory copy yields the chief's order)."""
     import tensorflow as tf
 
-    from bert_tf.data.features import MODEL_INPUTS
+    from bert_tf.models.bert_backbone import INPUT_NAMES
 
-    inputs = {key: features[key] for key in MODEL_INPUTS}
+    inputs = {key: features[key] for key in INPUT_NAMES}
     data = tf.data.Dataset.from_tensor_slices((inputs, task.targets(features)))
     data = data.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
     return data.batch(batch_size).prefetch(tf.data.AUTOTUNE)
@@ -76,7 +61,7 @@ def _shard_by_data(data: Any) -> Any:
 
 def _train_data(config: FinetuneConfig, task: Any, tokenizer: Any, examples: list) -> tuple:
     """(dataset, number of features): from the feature cache (built on a miss) or memory."""
-    from bert_tf.data.features import MODEL_INPUTS
+    from bert_tf.models.bert_backbone import INPUT_NAMES
     from bert_tf.training.feature_cache import FeatureCache, fingerprint
 
     if not config.cache_features:
@@ -96,7 +81,7 @@ def _train_data(config: FinetuneConfig, task: Any, tokenizer: Any, examples: lis
     )
     if cache.meta is None:
         features = task.build_features(tokenizer, examples)
-        inputs = {key: features[key] for key in MODEL_INPUTS}
+        inputs = {key: features[key] for key in INPUT_NAMES}
         cache.write(inputs, task.targets(features))
     else:
         logger.info("reusing the feature cache %s", cache.records)
@@ -125,23 +110,19 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
 
     Example:
         >>> run_finetuning(FinetuneConfig("csv", "train.csv", "dev.csv", "bert_tiny", "out",
-        ...                               vocab_file="vocab.txt")).metrics  # doctest: +SKIP
+        ...                               vocab="vocab.txt")).metrics  # doctest: +SKIP
         {'accuracy': 0.61}
     """
     import keras
 
-    from bert_tf.tasks.model_sources import MODEL_FILE, load_backbone, save_run_files
+    from bert_tf.tasks.model_bundle import MODEL_FILE, ModelBundle
+    from bert_tf.tasks.model_sources import load_backbone
     from bert_tf.text.sequence_length import check_sequence_length
+    from bert_tf.text.tokenizer_settings import TokenizerSettings
     from bert_tf.training.callbacks.dev_metric_callback import DevMetricCallback
     from bert_tf.training.optimizers import create_optimizer
     from bert_tf.training.strategy import create_strategy, is_chief
 
-    if config.epochs < 1 or config.batch_size < 1:
-        raise ValueError("epochs and batch_size must be at least 1")
-    if not 0.0 <= config.warmup_proportion < 1.0:
-        raise ValueError(f"warmup_proportion must be in [0, 1), got {config.warmup_proportion}")
-    if config.precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}")
     start = time.perf_counter()
     out = Path(config.output_dir)
     strategy = create_strategy(config.strategy, tpu_address=config.tpu_address)
@@ -150,21 +131,21 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
         out.mkdir(parents=True, exist_ok=True)
     keras.utils.set_random_seed(config.seed)
 
-    task = _task(config)
+    task = config.make_task()
     train_examples = task.read(config.train_file)
     dev_examples = task.read(config.eval_file)
     if not train_examples or not dev_examples:
         raise ValueError("the train and eval files must both hold examples")
-    task.learn_labels(train_examples)
+    task.learn_from(train_examples)
     previous_policy = keras.config.dtype_policy()
-    keras.config.set_dtype_policy(config.precision)
+    keras.config.set_dtype_policy(config.dtype_policy)
     try:
         with strategy.scope():
             backbone, tokenizer, vocab_file = load_backbone(
-                config.init, config.vocab_file, config.lower_case, **config.config_overrides
+                config.init, config.vocab, config.lower_case, **config.config_overrides
             )
             check_sequence_length(
-                config.max_seq_length, backbone.config.max_position_embeddings, "max_seq_length"
+                task.max_seq_length, backbone.config.max_position_embeddings, "max_seq_length"
             )
             model = task.build_model(backbone, config.dropout)
     finally:
@@ -182,7 +163,7 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
         optimizer = create_optimizer(
             config.learning_rate,
             num_train_steps=steps,
-            num_warmup_steps=int(config.warmup_proportion * steps),
+            num_warmup_steps=int(config.warmup_ratio * steps),
             weight_decay=config.weight_decay,
         )
         task.compile(model, optimizer)
@@ -203,9 +184,12 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
         best = keras.saving.load_model(best_path, compile=False)
         test_metrics = _score(task, best, config.test_file, tokenizer, max(config.batch_size, 32))
     if chief:
-        extra = {"finetune": dataclasses.asdict(config), "best_epoch": dev_callback.best_epoch}
-        limit = getattr(tokenizer, "max_chars_per_word", None)
-        save_run_files(out, vocab_file, tokenizer_lower_case(tokenizer, config), task, extra, limit)
+        run = {"finetune": dataclasses.asdict(config), "best_epoch": dev_callback.best_epoch}
+        settings = TokenizerSettings(
+            lower_case=tokenizer_lower_case(tokenizer, config),
+            max_chars_per_word=getattr(tokenizer, "max_chars_per_word", None),
+        )
+        ModelBundle.write_files(out, task, settings, vocab_file, run)
         task.write_predictions(out, dev_examples, dev_callback.best_predictions)
         summary = {
             "task": config.task,

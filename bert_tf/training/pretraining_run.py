@@ -13,10 +13,8 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -216,19 +214,13 @@ def _save_outputs(config: PretrainingConfig, pretrainer: BertPretrainer, out: Pa
     final.save_weights(out / "pretrainer.weights.h5")
     (out / "bert_config.json").write_text(model_config.to_json() + "\n", encoding="utf-8")
     if config.vocab:
-        if Path(config.vocab).resolve() != (out / "vocab.txt").resolve():
-            shutil.copyfile(config.vocab, out / "vocab.txt")
         from bert_tf.text.bert_tokenizer import DEFAULT_MAX_CHARS_PER_WORD
+        from bert_tf.text.tokenizer_settings import TokenizerSettings
 
-        digest = hashlib.sha256((out / "vocab.txt").read_bytes()).hexdigest()
-        tokenizer_config = {  # "lower_case": bert_tf's key; "do_lower_case": HF's
-            "vocab_file": "vocab.txt",
-            "lower_case": config.lower_case,
-            "do_lower_case": config.lower_case,
-            "max_chars_per_word": DEFAULT_MAX_CHARS_PER_WORD,  # create-pretraining-data's limit
-            "vocab_sha256": digest,
-        }
-        (out / "tokenizer_config.json").write_text(json.dumps(tokenizer_config, indent=2) + "\n")
+        settings = TokenizerSettings(  # create-pretraining-data's word limit
+            lower_case=config.lower_case, max_chars_per_word=DEFAULT_MAX_CHARS_PER_WORD
+        )
+        settings.write(out, vocab_source=config.vocab)
     return final
 
 

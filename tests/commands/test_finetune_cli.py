@@ -161,7 +161,7 @@ def test_conll_finetune_with_frozen_encoder_and_score(tmp_path, minilm_vocab, ca
             str(out),
             "--max-seq-length",
             "8",
-            "--window-stride",
+            "--stride",
             "3",
             "--freeze-encoder",
             "--feature-layers",
@@ -209,7 +209,7 @@ def test_csv_windows_finetune_and_extract_features(tmp_path, minilm_vocab, capsy
                 str(out),
                 "--max-seq-length",
                 "10",
-                "--window-stride",
+                "--stride",
                 "4",
                 *_tiny_args(minilm_vocab),
             ]

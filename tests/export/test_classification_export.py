@@ -33,7 +33,7 @@ def test_pair_classifier_with_windows_matches_keras(loaded, classifier, tokenize
 
     long_pair = TEXTS[2] + " " + TEXTS[0]  # several windows of the longer segment
     texts, pairs = TEXTS + [PAIRS[0]], PAIRS + [long_pair]
-    task = make_task("csv", ["neg", "neutral", "pos"], max_seq_length=SEQ, stride=6)
+    task = make_task("csv", labels=["neg", "neutral", "pos"], max_seq_length=SEQ, stride=6)
     examples = _examples(texts, pairs)
     features = task.build_features(tokenizer, examples)
     assert len(features["input_word_ids"]) > len(examples) + 3  # windows really happen
@@ -48,7 +48,7 @@ def test_pair_classifier_with_windows_matches_keras(loaded, classifier, tokenize
 def test_regressor_matches_keras(loaded, regressor, tokenizer):
     from bert_tf.tasks import make_task
 
-    task = make_task("csv", [], max_seq_length=SEQ)
+    task = make_task("csv", labels=[], max_seq_length=SEQ)
     examples = _examples(TEXTS)
     expected = task.predict(regressor, examples, task.build_features(tokenizer, examples))
     served = loaded["regression"](text=TEXTS)

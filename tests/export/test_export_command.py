@@ -1,5 +1,5 @@
 """`bert-tf export` on a real (tiny) `bert-tf finetune` output directory: a TF Serving version
-directory whose answers equal `load_finetuned` + the task's own prediction path."""
+directory whose answers equal the trained-model bundle + the task's own prediction path."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def test_finetune_then_export(tmp_path, minilm_vocab, capsys):
     run = tmp_path / "run"
     args = ["finetune", "--task", "csv", "--train", str(tmp_path / "train.csv")]
     args += ["--eval", str(tmp_path / "train.csv"), "--output-dir", str(run)]
-    args += ["--max-seq-length", "12", "--window-stride", "4", "--init", "bert_tiny"]
+    args += ["--max-seq-length", "12", "--stride", "4", "--init", "bert_tiny"]
     args += ["--vocab", str(minilm_vocab), "--quiet", "--epochs", "1", "--batch-size", "4"]
     for item in TINY:
         args += ["--set", item]
@@ -43,9 +43,11 @@ def test_finetune_then_export(tmp_path, minilm_vocab, capsys):
 
     from bert_tf.data.readers import TextExample
     from bert_tf.export import load_exported
-    from bert_tf.tasks.model_sources import load_finetuned
+    from bert_tf.tasks.model_bundle import ModelBundle
 
-    model, tokenizer, task = load_finetuned(run)
+    bundle = ModelBundle.load(run)
+    model, tokenizer, task = bundle.model, bundle.tokenizer(), bundle.task
+    assert task.pair  # recorded at training time: the export needs no training file
     served = load_exported(version, tokenizer)
     assert served.contract["task_settings"] == {"stride": 4}
     texts, pairs = [r[0] for r in ROWS], [r[1] for r in ROWS]

@@ -1,4 +1,4 @@
-"""Span QA export: the served answer equals `SquadTask.predict` (SquadFeatures windows, the
+"""Span QA export: the served answer equals `SpanTask.predict` (SquadFeatures windows, the
 Keras model, `postprocess_squad`) on the same raw question + context, including contexts longer
 than one window, v2.0 null answers and non-ASCII text; serve_examples agrees."""
 

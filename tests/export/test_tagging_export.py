@@ -18,7 +18,7 @@ def test_entities_match_keras_and_seqeval(loaded, tagger, tokenizer):
     from bert_tf.tasks import make_task
 
     texts = TEXTS + [" ".join(TEXTS)]  # the last one spans many windows
-    task = make_task("conll", TAGS, max_seq_length=SEQ, stride=5)
+    task = make_task("conll", labels=TAGS, max_seq_length=SEQ, stride=5)
     spans = [words_with_spans(tokenizer, text) for text in texts]
     examples = [
         TaggingExample(str(i), [text[a:b] for a, b in words], None)
@@ -53,7 +53,7 @@ def test_entities_match_keras_and_seqeval(loaded, tagger, tokenizer):
 
 
 def test_chunk_rules_equal_seqeval():
-    from bert_tf.export.entity_decoding import decode_entities
+    from bert_tf.tasks.entity_decoding import decode_entities
 
     labels = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "E-LOC", "S-MISC"]
     rng = random.Random(0)

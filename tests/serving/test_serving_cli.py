@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bert_tf.cli import main
@@ -20,7 +22,6 @@ from bert_tf.cli import main
             "--batching-parameters-file needs --enable-batching",
         ),
         (["predict", "--target", "h:1", "--model", "m"], "give TEXT [TEXT_PAIR] or --input FILE"),
-        (["predict", "--target", "h:1", "--model", "m", "a", "b", "c"], "at most two texts"),
     ],
 )
 def test_bad_command_lines(argv, message, capsys):
@@ -37,8 +38,24 @@ def test_serve_names_a_missing_base_path_and_a_bad_config(tmp_path, capsys):
     assert "base_pth" in capsys.readouterr().err
 
 
-def test_predict_rows_need_the_same_columns(tmp_path, capsys):
-    rows = tmp_path / "rows.txt"
-    rows.write_text("one\ttwo\nthree\n")
-    assert main(["predict", "--target", "h:1", "--model", "m", "--input", str(rows)]) == 2
-    assert "same number of tab-separated columns" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    "contract, rows, message",
+    [
+        ({"inputs": ["text"]}, [["a", "b", "c"]], "takes 1 column(s) ['text']; row 1 has 3"),
+        ({"inputs": ["text", "text_pair"]}, [["a", "b"], ["c"]], "row 2 has 1"),
+        (
+            {"inputs": ["context", "choices"], "list_inputs": ["choices"]},
+            [["a context"]],
+            "takes 1 + choices column(s)",
+        ),
+    ],
+)
+def test_predict_rows_must_fit_the_model_inputs(contract, rows, message):
+    """Rows are checked against the served contract before anything is sent."""
+    from bert_tf.serving.bert_serving_client import BertServingClient
+
+    client = BertServingClient("127.0.0.1:1", "m")
+    client._contract = contract  # what contract() fetched from the server
+    with pytest.raises(ValueError, match=re.escape(message)):
+        client.predict_rows(rows)
+    client.close()

@@ -80,7 +80,7 @@ def assert_same(results, expected):
 @pytest.mark.parametrize("rest", [False, True], ids=["grpc", "rest"])
 def test_predict_returns_typed_results(server, in_process, rest):
     from bert_tf.serving import BertServingClient
-    from bert_tf.serving.results import ClassificationResult
+    from bert_tf.tasks.classification_result import ClassificationResult
 
     target = server.rest_target if rest else server.target
     with BertServingClient(target, "clf", rest=rest) as client:

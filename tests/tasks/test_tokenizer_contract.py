@@ -7,7 +7,9 @@ import json
 import pytest
 
 from bert_tf.tasks import make_task
-from bert_tf.tasks.model_sources import load_backbone, save_run_files
+from bert_tf.tasks.model_bundle import ModelBundle
+from bert_tf.tasks.model_sources import load_backbone
+from bert_tf.text.tokenizer_settings import TokenizerSettings
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "##a"]
 
@@ -31,15 +33,19 @@ def run_dir(tmp_path):
     return tmp_path
 
 
-def test_save_run_files_records_the_word_limit(tmp_path):
+def test_the_bundle_records_the_word_limit(tmp_path):
     vocab = tmp_path / "source.txt"
     vocab.write_text("\n".join(VOCAB) + "\n", encoding="utf-8")
     task = make_task("glue/mrpc")
-    save_run_files(tmp_path, vocab, True, task, {}, max_chars_per_word=200)
+    settings = TokenizerSettings(lower_case=True, max_chars_per_word=200)
+    ModelBundle.write_files(tmp_path, task, settings, vocab)
     saved = json.loads((tmp_path / "tokenizer_config.json").read_text())
-    assert saved == {"vocab_file": "vocab.txt", "lower_case": True, "max_chars_per_word": 200}
-    save_run_files(tmp_path, vocab, False, task, {})  # no limit given: the tokenizer default
+    assert saved["lower_case"] is saved["do_lower_case"] is True
+    assert saved["max_chars_per_word"] == 200 and saved["vocab_file"] == "vocab.txt"
+    assert (tmp_path / "vocab.txt").read_text() == vocab.read_text()
+    ModelBundle.write_files(tmp_path, task, TokenizerSettings(lower_case=False), vocab)
     assert "max_chars_per_word" not in json.loads((tmp_path / "tokenizer_config.json").read_text())
+    assert TokenizerSettings.read(tmp_path).max_chars_per_word is None  # the tokenizer default
 
 
 def test_load_backbone_honours_the_saved_word_limit(run_dir):

@@ -47,8 +47,7 @@ def _config(task, out, init, **changes):
 def test_freeze_encoder_trains_only_the_head(small_task, minilm_vocab, tmp_path):
     import keras
 
-    from bert_tf.models import BertBackbone
-    from bert_tf.models.feature_based_model import FeatureBasedModel
+    from bert_tf.models import BertBackbone, BertClassifier
     from bert_tf.training.finetune_run import run_finetuning
 
     keras.utils.set_random_seed(3)
@@ -60,7 +59,7 @@ def test_freeze_encoder_trains_only_the_head(small_task, minilm_vocab, tmp_path)
             small_task,
             tmp_path / "run",
             tmp_path / "init.keras",
-            vocab_file=str(minilm_vocab),
+            vocab=str(minilm_vocab),
             freeze_encoder=True,
             feature_layers=[-1, -2],
             learning_rate=1e-2,
@@ -68,16 +67,17 @@ def test_freeze_encoder_trains_only_the_head(small_task, minilm_vocab, tmp_path)
         )
     )
     model = keras.saving.load_model(result.best_checkpoint, compile=False)
-    assert isinstance(model, FeatureBasedModel)
+    assert isinstance(model, BertClassifier) and model.feature_layers == [-1, -2]
     after = [np.array(w) for w in model.backbone.weights]
     assert len(before) == len(after)
     for old, new in zip(before, after):
         np.testing.assert_array_equal(old, new)
-    head = model.get_layer("feature_head")
+    head = model.get_layer("logits")
     assert head.kernel.shape == (128, 4)  # two layers of width 64 concatenated, 4 classes
     assert np.abs(np.array(head.bias)).sum() > 0  # the head did train (bias starts at zero)
     saved = json.loads((tmp_path / "run" / "task_config.json").read_text())
-    assert saved["finetune"]["freeze_encoder"] is True
+    assert saved["run"]["finetune"]["freeze_encoder"] is True
+    assert saved["task"]["freeze_encoder"] is True and saved["task"]["feature_layers"] == [-1, -2]
     assert json.loads((tmp_path / "run" / "labels.json").read_text()) == sorted(
         ["nltk", "numpy", "pandas", "sklearn"]
     )
@@ -122,7 +122,7 @@ def test_tiny_model_beats_chance(docstring_task, minilm_vocab, tmp_path):
             docstring_task,
             tmp_path,
             "bert_tiny",
-            vocab_file=str(minilm_vocab),
+            vocab=str(minilm_vocab),
             config_overrides=TINY,
             max_seq_length=48,
             epochs=6,
@@ -152,7 +152,7 @@ def test_minilm_checkpoint_beats_the_same_architecture_from_scratch(
             docstring_task,
             tmp_path / "scratch",
             "bert_base",
-            vocab_file=str(minilm_dir / "vocab.txt"),
+            vocab=str(minilm_dir / "vocab.txt"),
             config_overrides=config.to_dict(),
             **common,
         )

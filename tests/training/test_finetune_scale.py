@@ -27,7 +27,7 @@ def _config(files, out, vocab, **changes):
     from bert_tf.training.finetune_run import FinetuneConfig
 
     settings = dict(
-        vocab_file=str(vocab), config_overrides=TINY, max_seq_length=32, epochs=2,
+        vocab=str(vocab), config_overrides=TINY, max_seq_length=32, epochs=2,
         batch_size=16, learning_rate=2e-3, verbose=0, seed=3,
     )  # fmt: skip
     settings.update(changes)
@@ -60,7 +60,7 @@ def test_test_file_is_scored_with_the_dev_selected_model(task_files, minilm_voca
 
     result = run_finetuning(
         _config(task_files, tmp_path, minilm_vocab, test_file=task_files["test"],
-                precision="mixed_bfloat16", epochs=1)
+                mixed_precision="bf16", epochs=1)
     )  # fmt: skip
     summary = json.loads((tmp_path / "metrics.json").read_text())
     assert summary["selected_on"] == {"split": "dev", "file": task_files["dev"]}
@@ -68,7 +68,7 @@ def test_test_file_is_scored_with_the_dev_selected_model(task_files, minilm_voca
     assert summary["metrics"] == result.test_metrics and summary["dev_metrics"] == result.metrics
     assert 0.0 <= result.test_metrics["accuracy"] <= 1.0
     with pytest.raises(ValueError, match="precision"):
-        run_finetuning(_config(task_files, tmp_path / "x", minilm_vocab, precision="fp8"))
+        run_finetuning(_config(task_files, tmp_path / "x", minilm_vocab, mixed_precision="fp8"))
 
 
 def test_length_guards_name_both_numbers(task_files, minilm_vocab, tokenizer, tmp_path):

@@ -33,7 +33,7 @@ PRELUDE = textwrap.dedent(
 
 PRETRAIN = PRELUDE + textwrap.dedent(
     """
-    from conftest import tiny_run_config
+    from training_helpers import tiny_run_config
     from bert_tf.training.pretraining_run import run_pretraining
 
     config = tiny_run_config(
@@ -52,7 +52,7 @@ FINETUNE = PRELUDE + textwrap.dedent(
     from bert_tf.training.finetune_run import FinetuneConfig, run_finetuning
 
     config = FinetuneConfig(
-        "csv", data["train"], data["dev"], "bert_tiny", out, vocab_file=data["vocab"],
+        "csv", data["train"], data["dev"], "bert_tiny", out, vocab=data["vocab"],
         test_file=data["test"], strategy=mode, max_seq_length=32, epochs=3, batch_size=16,
         learning_rate=1e-3, dropout=0.0, verbose=0, seed=5,
         config_overrides=dict(num_layers=2, hidden_size=64, num_heads=2, intermediate_size=128,

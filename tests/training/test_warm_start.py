@@ -62,7 +62,7 @@ def test_architecture_mismatch_and_bad_paths(tmp_path):
     with pytest.raises(FileNotFoundError, match="not found"):
         load_initial_checkpoint(tmp_path / "missing.keras")
     (tmp_path / "notes.txt").write_text("x")
-    with pytest.raises(ValueError, match="not a warm-start checkpoint"):
+    with pytest.raises(ValueError, match="(?s)notes.txt: not a checkpoint bert_tf reads.*google"):
         load_initial_checkpoint(tmp_path / "notes.txt")
 
 

@@ -1,10 +1,12 @@
 """`ClassificationFeatures`: single texts or pairs -> BERT inputs, optionally as sliding windows.
 
-Without a stride, each example is one feature packed by `BertPreprocessor` (round-robin
-truncation). With a stride, a text too long for one window is cut into several windows: the
-longer segment of a pair slides, the shorter one is kept whole (truncated to half the budget
-at most) in every window; `example_index` says which example each window belongs to, and
-prediction averages the windows' logits (`bert_tf.tasks.window_aggregation`).
+The rows come from `classification_windows`, the in-graph ops the serving signature runs, over
+large batches of examples. Without a stride, each example is one feature packed by
+`BertPreprocessor` (round-robin truncation). With a stride, a text too long for one window is
+cut into several windows: the longer segment of a pair slides, the shorter one is kept whole
+(truncated to half the budget at most) in every window; `example_index` says which example
+each window belongs to, and prediction averages the windows' logits
+(`bert_tf.tasks.window_aggregation`).
 
 Example:
     >>> features = ClassificationFeatures(tokenizer, seq_length=128, labels=["neg", "pos"],
@@ -20,9 +22,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import tensorflow as tf
 
-from bert_tf.data.features.windows import pack_pair, token_lists, window_spans
+from bert_tf.data.features.classification_windows import classification_windows
+from bert_tf.data.features.windows import MODEL_INPUTS
 from bert_tf.text.sequence_length import check_sequence_length
+
+BATCH = 4096  # examples tokenized and windowed together (in-graph)
 
 
 class ClassificationFeatures:
@@ -77,79 +83,33 @@ class ClassificationFeatures:
         `example_index` (int64 [N]) and, when every example has a label, `labels` ([N])."""
         if not examples:
             raise ValueError("no examples to build features from")
-        if self.stride is None:
-            arrays = self._pack_with_preprocessor(examples)
-            arrays["example_index"] = np.arange(len(examples), dtype=np.int64)
-        else:
-            arrays = self._pack_windows(examples)
-        if all(example.label is not None for example in examples):
-            values = [self.label_id(examples[i].label) for i in arrays["example_index"]]
-            dtype = np.float32 if self.is_regression else np.int32
-            arrays["labels"] = np.asarray(values, dtype=dtype)
-        return arrays
-
-    def _pack_with_preprocessor(self, examples: Sequence[Any]) -> dict[str, np.ndarray]:
-        import tensorflow as tf
-
-        from bert_tf.text.bert_preprocessor import BertPreprocessor
-
-        preprocessor = BertPreprocessor(self.tokenizer, seq_length=self.seq_length)
-        pairs = [example.text_b is not None for example in examples]
-        if any(pairs) and not all(pairs):
+        pairs = np.array([example.text_b is not None for example in examples])
+        if self.stride is None and pairs.any() and not pairs.all():
             raise ValueError("mixed single texts and pairs in one set of examples")
-        chunks: dict[str, list[np.ndarray]] = {}
-        for begin in range(0, len(examples), 512):
-            batch = examples[begin : begin + 512]
-            text_a = tf.constant([example.text_a for example in batch])
-            if pairs[0]:
-                inputs = (text_a, tf.constant([example.text_b for example in batch]))
-            else:
-                inputs = text_a
-            for key, value in preprocessor(inputs).items():
-                chunks.setdefault(key, []).append(np.asarray(value, dtype=np.int32))
-        return {key: np.concatenate(values) for key, values in chunks.items()}
-
-    def _pack_windows(self, examples: Sequence[Any]) -> dict[str, np.ndarray]:
-        tokens_a = token_lists(self.tokenizer, [example.text_a for example in examples])
-        pair_rows = [i for i, example in enumerate(examples) if example.text_b is not None]
-        tokens_b: list[list[int] | None] = [None] * len(examples)
-        if pair_rows:
-            pair_tokens = token_lists(self.tokenizer, [examples[i].text_b for i in pair_rows])
-            for row, tokens in zip(pair_rows, pair_tokens):
-                tokens_b[row] = tokens
-        rows: dict[str, list] = {"input_word_ids": [], "input_mask": [], "input_type_ids": []}
-        rows["example_index"] = []
-        for index, (a, b) in enumerate(zip(tokens_a, tokens_b)):
-            for segment_a, segment_b in self._windows(a, b):
-                packed = pack_pair(
-                    segment_a,
-                    segment_b,
-                    self.seq_length,
-                    self.tokenizer.cls_id,
-                    self.tokenizer.sep_id,
-                    self.tokenizer.pad_id,
-                )
-                for key, value in zip(("input_word_ids", "input_mask", "input_type_ids"), packed):
-                    rows[key].append(value)
-                rows["example_index"].append(index)
-        arrays = {key: np.stack(value) for key, value in rows.items() if key != "example_index"}
-        arrays["example_index"] = np.asarray(rows["example_index"], dtype=np.int64)
+        groups = [np.flatnonzero(~pairs), np.flatnonzero(pairs)]
+        parts = [self._pack(examples, rows) for rows in groups if len(rows)]
+        arrays = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+        order = np.argsort(arrays["example_index"], kind="stable")  # windows in example order
+        arrays = {key: value[order] for key, value in arrays.items()}
+        if all(example.label is not None for example in examples):
+            values = np.asarray([self.label_id(example.label) for example in examples])
+            dtype = np.float32 if self.is_regression else np.int32
+            arrays["labels"] = values.astype(dtype)[arrays["example_index"]]
         return arrays
 
-    def _windows(self, a: list[int], b: list[int] | None) -> list[tuple[list[int], list[int]]]:
-        """(segment a, segment b) per window; the longer segment of a pair slides."""
-        if b is None:
-            budget = self.seq_length - 2
-            return [(a[s:e], None) for s, e in window_spans(len(a), budget, self.stride)]
-        budget = self.seq_length - 3
-        if len(a) + len(b) <= budget:
-            return [(a, b)]
-        a_is_fixed = len(a) <= len(b)
-        fixed, sliding = (a, b) if a_is_fixed else (b, a)
-        fixed = fixed[: min(len(fixed), budget // 2)]
-        size = budget - len(fixed)
-        windows = []
-        for start, end in window_spans(len(sliding), size, min(self.stride, size)):
-            part = sliding[start:end]
-            windows.append((fixed, part) if a_is_fixed else (part, fixed))
-        return windows
+    def _pack(self, examples: Sequence[Any], rows: np.ndarray) -> dict[str, np.ndarray]:
+        """The windows of `examples[rows]` (all single texts or all pairs), in batches."""
+        chunks: dict[str, list[np.ndarray]] = {key: [] for key in (*MODEL_INPUTS, "example_index")}
+        for begin in range(0, len(rows), BATCH):
+            batch = rows[begin : begin + BATCH]
+            text_a = tf.constant([examples[i].text_a for i in batch], tf.string)
+            text_b = None
+            if examples[batch[0]].text_b is not None:
+                text_b = tf.constant([examples[i].text_b for i in batch], tf.string)
+            inputs, row = classification_windows(
+                self.tokenizer, text_a, text_b, self.seq_length, self.stride
+            )
+            for key in MODEL_INPUTS:
+                chunks[key].append(np.asarray(inputs[key], dtype=np.int32))
+            chunks["example_index"].append(batch[row.numpy()].astype(np.int64))
+        return {key: np.concatenate(values) for key, values in chunks.items()}

@@ -1,18 +1,28 @@
 """`SquadFeatures`: SQuAD questions over long contexts -> windows `[CLS] q [SEP] ctx [SEP]`.
 
-The context is tokenized with character offsets (never by re-joining word pieces), cut into
-windows of at most `max_seq_length - len(q) - 3` tokens every `doc_stride` tokens, and the gold
-answer's character span is mapped to token positions through those offsets. A window that holds
-the whole answer is labelled with its start/end; a window that holds none or only part of it,
-and every window of an unanswerable (v2.0) question, points to [CLS] (position 0).
+The windows come from `span_windows`, the in-graph ops the serving signature runs, over large
+batches of questions (a context shared by several questions is tokenized once): the context is
+tokenized with character offsets (never by re-joining word pieces) and cut into windows of at
+most `max_seq_length - len(q) - 3` tokens every `doc_stride` tokens. The gold answer is mapped
+to tokens as google-research `run_squad.py` does (`squad_answers`: whitespace words, then
+`_improve_answer_span`), through those offsets. A window that holds the whole answer is
+labelled with its start/end; a window that holds none or only part of it, and every window of
+an unanswerable (v2.0) question, points to [CLS] (position 0). Unlike run_squad.py, an answer
+whose words do not contain its text is still labelled (with those words), not dropped.
 
 For post-processing each window also carries, per token, the character span it covers in the
 context (`token_char_start`/`token_char_end`, -1 outside the context) and whether this window is
 the one where the token is most central (`token_is_max_context`).
 
 Example:
-    >>> features = SquadFeatures(tokenizer, max_seq_length=384, doc_stride=128)  # doctest: +SKIP
-    >>> arrays = features.build(read_squad("dev-v1.1.json"))  # doctest: +SKIP
+    >>> from bert_tf.data.readers import SquadAnswer, SquadExample
+    >>> from bert_tf.text import BertTokenizer
+    >>> context = "The leader was John Smith (1895-1943)."
+    >>> example = SquadExample("q1", "When was he born?", context, [SquadAnswer("1895", 27)])
+    >>> features = SquadFeatures(BertTokenizer("vocab.txt"), 32, 8, 8).build([example])
+    >>> row, start, end = 0, features["start_positions"][0], features["end_positions"][0]
+    >>> context[features["token_char_start"][row, start] : features["token_char_end"][row, end]]
+    '1895'
 """
 
 from __future__ import annotations
@@ -21,27 +31,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import tensorflow as tf
 
-from bert_tf.data.features.windows import (
-    best_window_per_position,
-    pack_pair,
-    token_lists,
-    window_spans,
-)
+from bert_tf.data.features.span_windows import span_windows
+from bert_tf.data.features.squad_answers import answer_token_span, word_starts
+from bert_tf.data.features.window_ops import flat_rows
+from bert_tf.data.features.windows import MODEL_INPUTS
 from bert_tf.text.sequence_length import check_sequence_length
 
-
-def answer_token_span(
-    char_starts: np.ndarray, char_ends: np.ndarray, answer_start: int, answer_end: int
-) -> tuple[int, int] | None:
-    """(first, last) token index covering characters [answer_start, answer_end), or None.
-
-    A token belongs to the answer when its character span overlaps the answer's.
-    """
-    inside = np.flatnonzero((char_ends > answer_start) & (char_starts < answer_end))
-    if inside.size == 0:
-        return None
-    return int(inside[0]), int(inside[-1])
+BATCH = 4096  # questions tokenized and windowed together (in-graph)
 
 
 class SquadFeatures:
@@ -56,7 +54,8 @@ class SquadFeatures:
             is refused (None: not checked).
 
     Example:
-        >>> SquadFeatures(tokenizer, 384, 128, 64).max_query_length  # doctest: +SKIP
+        >>> from bert_tf.text import BertTokenizer
+        >>> SquadFeatures(BertTokenizer("vocab.txt"), 384, 128, 64).max_query_length
         64
     """
 
@@ -81,91 +80,70 @@ class SquadFeatures:
         self.doc_stride = doc_stride
         self.max_query_length = max_query_length
 
-    def context_tokens(
-        self, contexts: Sequence[str]
-    ) -> list[tuple[list[int], np.ndarray, np.ndarray]]:
-        """Per context: (token ids, char starts, char ends) with character offsets."""
-        import tensorflow as tf
-
-        from bert_tf.text import byte_to_char_offsets
-
-        out = []
-        for begin in range(0, len(contexts), 256):
-            batch = list(contexts[begin : begin + 256])
-            ids, starts, ends = self.tokenizer.tokenize_with_offsets(tf.constant(batch))
-            if isinstance(ids, tf.RaggedTensor) and ids.ragged_rank > 1:
-                ids, starts, ends = (t.merge_dims(1, -1) for t in (ids, starts, ends))
-            for text, row_ids, row_starts, row_ends in zip(
-                batch, ids.to_list(), starts.to_list(), ends.to_list()
-            ):
-                char_starts, char_ends = byte_to_char_offsets(text, row_starts, row_ends)
-                out.append(([int(i) for i in row_ids], char_starts, char_ends))
-        return out
-
     def build(self, examples: Sequence[Any]) -> dict[str, np.ndarray]:
         """Arrays: model inputs (int32 [N, T]), `start_positions`/`end_positions` (int32 [N]),
-        `example_index` (int64 [N]), `token_char_start`/`token_char_end` (int32 [N, T]) and
-        `token_is_max_context` (bool [N, T])."""
+        `token_char_start`/`token_char_end` (int32 [N, T]), `token_is_max_context`
+        (bool [N, T]) and `example_index` (int64 [N])."""
         if not examples:
             raise ValueError("no examples to build features from")
-        questions = token_lists(self.tokenizer, [example.question for example in examples])
-        contexts = self.context_tokens([example.context for example in examples])
-        rows: dict[str, list] = {}
-        for index, (example, question, context) in enumerate(zip(examples, questions, contexts)):
-            for feature in self._windows(example, question[: self.max_query_length], *context):
-                feature["example_index"] = index
-                for key, value in feature.items():
-                    rows.setdefault(key, []).append(value)
-        arrays = {key: np.asarray(value) for key, value in rows.items()}
-        for key in ("start_positions", "end_positions", "token_char_start", "token_char_end"):
-            arrays[key] = arrays[key].astype(np.int32)
-        arrays["example_index"] = arrays["example_index"].astype(np.int64)
+        chunks: dict[str, list[np.ndarray]] = {}
+        for begin in range(0, len(examples), BATCH):
+            arrays = self._windows(examples[begin : begin + BATCH])
+            arrays["example_index"] += begin
+            for key, value in arrays.items():
+                chunks.setdefault(key, []).append(value)
+        return {key: np.concatenate(values) for key, values in chunks.items()}
+
+    def _windows(self, examples: Sequence[Any]) -> dict[str, np.ndarray]:
+        contexts: dict[str, int] = {}  # a context shared by several questions is read once
+        context_of = [contexts.setdefault(example.context, len(contexts)) for example in examples]
+        windows = span_windows(
+            self.tokenizer,
+            tf.constant([example.question for example in examples], tf.string),
+            tf.constant(list(contexts), tf.string),
+            self.max_seq_length,
+            self.doc_stride,
+            self.max_query_length,
+            context_of=tf.constant(context_of, tf.int64),
+            offsets="char",
+        )
+        row, start, end, offset = (windows[k].numpy() for k in ("row", "start", "end", "offset"))
+        spans = self._answer_spans(examples, windows, list(contexts), context_of)  # [B, 2]
+        first, last = spans[row, 0], spans[row, 1]  # [W]
+        inside = (first >= start) & (last < end)  # unanswerable: first = -1
+        arrays = {key: windows[key].numpy() for key in MODEL_INPUTS}
+        arrays["start_positions"] = np.where(inside, first - start + offset, 0).astype(np.int32)
+        arrays["end_positions"] = np.where(inside, last - start + offset, 0).astype(np.int32)
+        arrays["token_char_start"] = windows["token_start"].numpy().astype(np.int32)
+        arrays["token_char_end"] = windows["token_end"].numpy().astype(np.int32)
+        arrays["token_is_max_context"] = windows["token_is_max_context"].numpy()
+        arrays["example_index"] = row.astype(np.int64)
         return arrays
 
-    def _answer_span(self, example: Any, starts: np.ndarray, ends: np.ndarray):
-        if example.is_impossible or not example.answers:
-            return None
-        answer = example.answers[0]
-        begin = answer.char_start
-        return answer_token_span(starts, ends, begin, begin + len(answer.text))
-
-    def _windows(self, example: Any, question: list[int], ids, starts, ends) -> list[dict]:
-        T = self.max_seq_length
-        budget = T - len(question) - 3
-        spans = window_spans(len(ids), budget, self.doc_stride)
-        answer = self._answer_span(example, starts, ends)
-        offset = len(question) + 2  # [CLS] q [SEP] come before the context
-        best = best_window_per_position(spans, len(ids))
-        features = []
-        for window, (start, end) in enumerate(spans):
-            word_ids, mask, type_ids = pack_pair(
-                question,
-                ids[start:end],
-                T,
-                self.tokenizer.cls_id,
-                self.tokenizer.sep_id,
-                self.tokenizer.pad_id,
+    def _answer_spans(
+        self, examples: Sequence[Any], windows: dict, contexts: list[str], context_of: list[int]
+    ) -> np.ndarray:
+        """(first, last) context token of each example's first answer; (-1, -1) for none."""
+        spans = np.full((len(examples), 2), -1, dtype=np.int64)
+        answered = [i for i, e in enumerate(examples) if not e.is_impossible and e.answers]
+        if not answered:
+            return spans
+        texts = tf.constant([examples[i].answers[0].text for i in answered], tf.string)
+        answer_ids = flat_rows(self.tokenizer.tokenize(texts))
+        answer_ids = np.split(answer_ids.flat_values.numpy(), answer_ids.row_splits[1:-1].numpy())
+        splits = windows["context_ids"].row_splits.numpy()
+        ids = windows["context_ids"].flat_values.numpy()
+        starts = windows["context_starts"].flat_values.numpy()
+        words: dict[int, np.ndarray] = {}
+        for i, answer in zip(answered, answer_ids):
+            c = context_of[i]
+            if c not in words:
+                words[c] = word_starts(contexts[c])
+            tokens = slice(splits[i], splits[i + 1])
+            gold = examples[i].answers[0]
+            span = answer_token_span(
+                words[c], starts[tokens], ids[tokens], gold.char_start, len(gold.text), answer
             )
-            char_start = np.full(T, -1, dtype=np.int64)
-            char_end = np.full(T, -1, dtype=np.int64)
-            char_start[offset : offset + end - start] = starts[start:end]
-            char_end[offset : offset + end - start] = ends[start:end]
-            max_context = np.zeros(T, dtype=bool)
-            max_context[offset : offset + end - start] = best[start:end] == window
-            start_position = end_position = 0
-            if answer is not None and start <= answer[0] and answer[1] < end:
-                start_position = offset + answer[0] - start
-                end_position = offset + answer[1] - start
-            features.append(
-                {
-                    "input_word_ids": word_ids,
-                    "input_mask": mask,
-                    "input_type_ids": type_ids,
-                    "start_positions": start_position,
-                    "end_positions": end_position,
-                    "token_char_start": char_start,
-                    "token_char_end": char_end,
-                    "token_is_max_context": max_context,
-                }
-            )
-        return features
+            if span is not None:
+                spans[i] = span
+        return spans

@@ -4,7 +4,9 @@ Each word is tokenized on its own; its label goes on its first word piece and th
 (and [CLS], [SEP], padding) get `IGNORE_LABEL`, so they count in neither loss nor metric. A word
 that yields no piece at all becomes one [UNK], so no word is lost. A sentence longer than one
 window is cut into windows every `stride` pieces; each word is predicted from the window where
-its first piece is most central (`token_is_max_context`).
+its first piece is most central (`token_is_max_context`). The pieces and windows come from
+`word_pieces` and `tagging_windows`, the in-graph ops the serving signature reads its windows
+with, over large batches of sentences.
 
 Example:
     >>> features = TaggingFeatures(tokenizer, 128, labels=["O", "B-PER", "I-PER"])  # doctest: +SKIP
@@ -19,14 +21,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import tensorflow as tf
 
-from bert_tf.data.features.windows import (
-    best_window_per_position,
-    pack_pair,
-    token_lists,
-    window_spans,
-)
+from bert_tf.data.features.tagging_windows import tagging_windows, word_pieces
+from bert_tf.data.features.window_ops import gather_ranges, place
+from bert_tf.data.features.windows import MODEL_INPUTS
 from bert_tf.text.sequence_length import check_sequence_length
+
+BATCH = 4096  # sentences tokenized and windowed together (in-graph)
 
 IGNORE_LABEL = -100  # the ignore value of `BertTokenClassifier`'s loss and metric
 
@@ -69,17 +71,6 @@ class TaggingFeatures:
             raise ValueError(f"stride must be positive, got {stride}")
         self._label_ids = {name: index for index, name in enumerate(self.labels)}
 
-    def word_pieces(self, examples: Sequence[Any]) -> list[list[list[int]]]:
-        """Per example, per word: its word-piece ids (at least one; [UNK] for none)."""
-        flat = [word for example in examples for word in example.words]
-        pieces = token_lists(self.tokenizer, flat) if flat else []
-        out, position = [], 0
-        for example in examples:
-            words = pieces[position : position + len(example.words)]
-            position += len(example.words)
-            out.append([word or [self.tokenizer.unk_id] for word in words])
-        return out
-
     def build(self, examples: Sequence[Any]) -> dict[str, np.ndarray]:
         """Arrays: model inputs (int32 [N, T]), `labels` (int32 [N, T], when labelled),
         `word_index` (int32 [N, T]: the word whose first piece sits there, else -1),
@@ -87,59 +78,44 @@ class TaggingFeatures:
         if not examples:
             raise ValueError("no examples to build features from")
         labelled = all(example.labels is not None for example in examples)
-        rows: dict[str, list] = {}
-        for index, (example, words) in enumerate(zip(examples, self.word_pieces(examples))):
-            for feature in self._windows(example, words, labelled):
-                feature["example_index"] = index
-                for key, value in feature.items():
-                    rows.setdefault(key, []).append(value)
-        arrays = {key: np.asarray(value) for key, value in rows.items()}
-        arrays["example_index"] = arrays["example_index"].astype(np.int64)
-        return arrays
+        keys = (*MODEL_INPUTS, "word_index", "token_is_max_context")
+        keys += ("labels", "example_index") if labelled else ("example_index",)
+        chunks: dict[str, list[np.ndarray]] = {key: [] for key in keys}
+        for begin in range(0, len(examples), BATCH):
+            batch = examples[begin : begin + BATCH]
+            for key, value in self._windows(batch, labelled).items():
+                chunks[key].append(value)
+            chunks["example_index"][-1] += begin
+        return {key: np.concatenate(values) for key, values in chunks.items()}
 
-    def _label_id(self, example: Any, label: str) -> int:
-        if label not in self._label_ids:
-            raise ValueError(f"{example.guid}: label {label!r} is not one of {self.labels}")
-        return self._label_ids[label]
+    def _word_label_ids(self, examples: Sequence[Any]) -> np.ndarray:
+        """The label id of every word of `examples`, in order: int64 [N_words]."""
+        ids = []
+        for example in examples:
+            for label in example.labels:
+                if label not in self._label_ids:
+                    raise ValueError(f"{example.guid}: label {label!r} is not one of {self.labels}")
+                ids.append(self._label_ids[label])
+        return np.asarray(ids, dtype=np.int64)
 
-    def _windows(self, example: Any, words: list[list[int]], labelled: bool) -> list[dict]:
+    def _windows(self, examples: Sequence[Any], labelled: bool) -> dict[str, np.ndarray]:
         T = self.seq_length
-        pieces = [piece for word in words for piece in word]
-        first_piece_of = np.full(len(pieces), -1, dtype=np.int64)  # piece -> word, first only
-        piece_labels = np.full(len(pieces), IGNORE_LABEL, dtype=np.int64)
-        position = 0
-        for word_index, word in enumerate(words):
-            first_piece_of[position] = word_index
-            if labelled:
-                piece_labels[position] = self._label_id(example, example.labels[word_index])
-            position += len(word)
-        spans = window_spans(len(pieces), T - 2, self.stride)
-        best = best_window_per_position(spans, len(pieces))
-        features = []
-        for window, (start, end) in enumerate(spans):
-            word_ids, mask, type_ids = pack_pair(
-                pieces[start:end],
-                None,
-                T,
-                self.tokenizer.cls_id,
-                self.tokenizer.sep_id,
-                self.tokenizer.pad_id,
-            )
-            inside = slice(1, 1 + end - start)  # after [CLS]
-            labels = np.full(T, IGNORE_LABEL, dtype=np.int32)
-            labels[inside] = piece_labels[start:end]
-            word_index = np.full(T, -1, dtype=np.int32)
-            word_index[inside] = first_piece_of[start:end]
-            max_context = np.zeros(T, dtype=bool)
-            max_context[inside] = best[start:end] == window
-            feature = {
-                "input_word_ids": word_ids,
-                "input_mask": mask,
-                "input_type_ids": type_ids,
-                "word_index": word_index,
-                "token_is_max_context": max_context,
-            }
-            if labelled:
-                feature["labels"] = labels
-            features.append(feature)
-        return features
+        words = tf.constant([word for example in examples for word in example.words], tf.string)
+        counts = tf.constant([len(example.words) for example in examples], tf.int64)
+        pieces, word = word_pieces(self.tokenizer, words, counts)  # [B, (N)]
+        windows = tagging_windows(self.tokenizer, pieces, T, self.stride)
+        row, start, end = windows["row"], windows["start"], windows["end"]
+        one = tf.ones_like(row)  # [W] the pieces come after [CLS]
+        word_index = place(gather_ranges(word, row, start, end), one, T, -1)  # [W, T]
+        central = place(windows["token_is_max_context"], one, T, False)
+        arrays = {key: windows[key].numpy() for key in MODEL_INPUTS}
+        arrays["word_index"] = word_index.numpy().astype(np.int32)
+        arrays["token_is_max_context"] = central.numpy()
+        if labelled:
+            labels = np.concatenate([self._word_label_ids(examples), [IGNORE_LABEL]])
+            base = np.cumsum([0] + [len(example.words) for example in examples])[:-1]
+            index = arrays["word_index"]
+            global_word = np.where(index >= 0, index + base[row.numpy()][:, None], -1)
+            arrays["labels"] = labels[global_word].astype(np.int32)  # -1 picks IGNORE_LABEL
+        arrays["example_index"] = row.numpy().astype(np.int64)
+        return arrays

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from bert_tf.data.features import SquadFeatures, answer_token_span
+from bert_tf.data.features.squad_answers import word_starts
 from bert_tf.data.readers import SquadAnswer, SquadExample
 
 # Ten words, one word piece each in the uncased vocabulary.
@@ -79,11 +80,22 @@ def test_unicode_context_offsets_are_characters(tokenizer):
     assert text == "Zürich"
 
 
-def test_answer_token_span_uses_character_overlap():
-    starts, ends = np.array([0, 4, 8]), np.array([3, 7, 13])
-    assert answer_token_span(starts, ends, 4, 13) == (1, 2)
-    assert answer_token_span(starts, ends, 5, 6) == (1, 1)  # inside one token
-    assert answer_token_span(starts, ends, 20, 25) is None
+def test_answer_token_span_follows_run_squad_words_then_improves():
+    context = "The leader was John Smith (1895-1943)."
+    words = word_starts(context)
+    assert words.tolist() == [0, 4, 11, 15, 20, 26]
+    # Tokens: the leader was john smith ( 1895 - 1943 ) . (ids stand in for the pieces).
+    starts = np.array([0, 4, 11, 15, 20, 26, 27, 31, 32, 36, 37])
+    ids = np.arange(11)
+    assert answer_token_span(words, starts, ids, 27, 4, np.array([6])) == (6, 6)
+    assert answer_token_span(words, starts, ids, 27, 3, np.array([99])) == (5, 10)
+    assert answer_token_span(words, starts, ids, 15, 10, np.array([3, 4])) == (3, 4)
+    assert answer_token_span(words, starts[:0], ids[:0], 0, 3, np.array([0])) is None
+
+
+def test_word_starts_split_on_run_squad_whitespace_only():
+    # U+202F splits (run_squad.py's list); U+00A0 does not (BERT still splits there).
+    assert word_starts(" a\u202fb\u00a0c\td").tolist() == [1, 3, 7]
 
 
 def test_room_for_the_context_is_checked(tokenizer):

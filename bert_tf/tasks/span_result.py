@@ -14,7 +14,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -31,6 +31,13 @@ class SpanResult:
     @property
     def is_null(self) -> bool:
         return self.start_char < 0
+
+    OUTPUTS: ClassVar[tuple[str, ...]] = (
+        "text",
+        "start_char",
+        "end_char",
+        "score",
+    )  # serving_default outputs read
 
     @classmethod
     def from_outputs(

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from bert_tf.export.serving_module import ServingModule
+from bert_tf.tasks.serving_module import ServingModule
 
 
 class EmbeddingModule(ServingModule):
     """Signatures of an encoder used for embeddings; see the module docstring."""
 
     task = "embedding"
+    accepts_pair = True
     outputs = ("pooled_output", "sequence_output")
     token_outputs = ("pooled_output", "sequence_output")
 

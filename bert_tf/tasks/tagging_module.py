@@ -20,18 +20,12 @@ from typing import Any
 
 import numpy as np
 import tensorflow as tf
-import tensorflow_text as tf_text
 
-from bert_tf.export.entity_decoding import decode_entities
-from bert_tf.export.serving_module import ServingModule
-from bert_tf.export.tensor_ops import (
-    byte_to_char,
-    first_argmax,
-    gather_ranges,
-    is_max_context,
-    substrings,
-    window_bounds,
-)
+from bert_tf.data.features.tagging_windows import tagging_windows
+from bert_tf.data.features.window_ops import byte_to_char
+from bert_tf.tasks.entity_decoding import decode_entities
+from bert_tf.tasks.serving_module import ServingModule
+from bert_tf.tasks.tensor_ops import first_argmax, substrings
 
 
 class TaggingModule(ServingModule):
@@ -68,17 +62,10 @@ class TaggingModule(ServingModule):
         ids, byte_starts, byte_ends = tokenizer.tokenize_with_offsets(text)  # [B, (N)]
         ids = tf.cast(ids, tf.int64)
         starts_word = tf.gather(self._starts_word, ids.flat_values)  # [N]
-        size = tf.fill(tf.shape(ids.row_lengths()), tf.cast(T - 2, tf.int64))
-        row, start, end = window_bounds(ids.row_lengths(), size, self._settings["stride"])
-        word_ids, type_ids = tf_text.combine_segments(
-            [gather_ranges(ids, row, start, end)], tokenizer.cls_id, tokenizer.sep_id
-        )
-        word_ids, mask = tf_text.pad_model_inputs(word_ids, T, tokenizer.pad_id)  # [W, T]
-        type_ids, _ = tf_text.pad_model_inputs(type_ids, T)
-        logits = self.run_model(
-            {"input_word_ids": word_ids, "input_mask": mask, "input_type_ids": type_ids}
-        )["logits"]  # [W, T, C]
-        central = is_max_context(row, start, end, ids.row_splits).flat_values  # [N_w]
+        windows = tagging_windows(tokenizer, ids, T, self._settings["stride"])  # as training
+        row, start, end = windows["row"], windows["start"], windows["end"]  # [W]
+        logits = self.run_model(windows)["logits"]  # [W, T, C]
+        central = windows["token_is_max_context"].flat_values  # [N_w]
         positions = tf.ragged.range(start, end)  # [W, (L)] piece index within its row
         window = tf.cast(positions.value_rowids(), tf.int64)
         key = positions.flat_values + tf.gather(ids.row_splits, tf.gather(row, window))  # [N_w]

@@ -18,17 +18,12 @@ from __future__ import annotations
 from typing import Any
 
 import tensorflow as tf
-import tensorflow_text as tf_text
 
-from bert_tf.export.serving_module import ServingModule
-from bert_tf.export.span_search import best_spans
-from bert_tf.export.tensor_ops import (
-    byte_to_char,
-    gather_ranges,
-    is_max_context,
-    substrings,
-    window_bounds,
-)
+from bert_tf.data.features.span_windows import span_windows
+from bert_tf.data.features.window_ops import byte_to_char
+from bert_tf.tasks.serving_module import ServingModule
+from bert_tf.tasks.span_search import best_spans
+from bert_tf.tasks.tensor_ops import substrings
 
 DEFAULTS = {
     "doc_stride": 128,
@@ -67,31 +62,18 @@ class SpanModule(ServingModule):
         settings, tokenizer, T = self._settings, self.tokenizer, self.seq_length
         context = inputs["context"]
         batch = tf.size(context, out_type=tf.int64)
-        question = tf.cast(tokenizer.tokenize(inputs["question"]), tf.int64)
-        question = question[:, : settings["max_query_length"]]  # [B, (Q)]
-        ids, byte_starts, byte_ends = tokenizer.tokenize_with_offsets(context)  # [B, (N)]
-        ids = tf.cast(ids, tf.int64)
-        q_len = question.row_lengths()  # [B]
-        row, start, end = window_bounds(ids.row_lengths(), T - q_len - 3, settings["doc_stride"])
-        window_ids = gather_ranges(ids, row, start, end)  # [W, (L)]
-        word_ids, type_ids = tf_text.combine_segments(
-            [tf.gather(question, row), window_ids], tokenizer.cls_id, tokenizer.sep_id
-        )
-        word_ids, mask = tf_text.pad_model_inputs(word_ids, T, tokenizer.pad_id)  # [W, T]
-        type_ids, _ = tf_text.pad_model_inputs(type_ids, T)
-        logits = self.run_model(
-            {"input_word_ids": word_ids, "input_mask": mask, "input_type_ids": type_ids}
-        )
-        offset = tf.gather(q_len, row) + 2  # [W] [CLS] q [SEP] come first
-
-        def place(values: tf.RaggedTensor, fill) -> tf.Tensor:  # context tokens -> [W, T]
-            pad = tf.fill([tf.reduce_sum(offset)], tf.cast(fill, values.dtype))
-            before = tf.RaggedTensor.from_row_lengths(pad, offset)
-            return tf.concat([before, values], axis=1).to_tensor(fill, shape=[None, T])
-
-        starts = place(gather_ranges(byte_starts, row, start, end), -1)  # [W, T] bytes
-        ends = place(gather_ranges(byte_ends, row, start, end), -1)
-        central = place(is_max_context(row, start, end, ids.row_splits), False)
+        windows = span_windows(
+            tokenizer,
+            inputs["question"],
+            context,
+            T,
+            settings["doc_stride"],
+            settings["max_query_length"],
+        )  # the `SquadFeatures` windows, [W, T]
+        logits = self.run_model(windows)
+        row = windows["row"]  # [W] the question of each window
+        starts, ends = windows["token_start"], windows["token_end"]  # [W, T] bytes, -1 outside
+        central = windows["token_is_max_context"]  # [W, T]
         best = best_spans(
             logits["start_logits"],
             logits["end_logits"],

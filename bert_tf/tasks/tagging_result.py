@@ -15,11 +15,11 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from bert_tf.serving.results.entity import Entity
+from bert_tf.tasks.entity import Entity
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,14 @@ class TaggingResult:
     """The entities found in one text, in order."""
 
     entities: list[Entity]
+
+    OUTPUTS: ClassVar[tuple[str, ...]] = (
+        "entity_label",
+        "entity_start_char",
+        "entity_end_char",
+        "entity_text",
+        "entity_count",
+    )  # serving_default outputs read
 
     @classmethod
     def from_outputs(

@@ -11,7 +11,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -22,6 +22,11 @@ class EmbeddingResult:
 
     pooled_output: np.ndarray
     sequence_output: np.ndarray
+
+    OUTPUTS: ClassVar[tuple[str, ...]] = (
+        "pooled_output",
+        "sequence_output",
+    )  # serving_default outputs read
 
     @classmethod
     def from_outputs(

@@ -4,7 +4,8 @@ It holds the Keras model and the `BertPreprocessor` (its tokenizer is TensorFlow
 tokenization runs in the graph) and builds the four signatures of the serving contract:
 `serving_default` (raw strings -> task answers), `serve_tokens` (BERT inputs -> raw head
 outputs), `serve_examples` (serialized `tf.Example`s -> the serving_default outputs) and
-`contract` (the tokenizer/task contract JSON). Subclasses implement `answer` and `heads`.
+`contract` (the tokenizer/task contract JSON). Subclasses implement `answer` and `heads`; each
+task shape names its subclass (`TaskShape.serving_module`).
 
 Example:
     >>> module = ClassificationModule(classifier, preprocessor, ["neg", "pos"])  # doctest: +SKIP
@@ -19,7 +20,7 @@ from typing import Any
 
 import tensorflow as tf
 
-from bert_tf.data.features.windows import MODEL_INPUTS
+from bert_tf.models.bert_backbone import INPUT_NAMES
 
 MAX_TEXT_BYTES = 1_000_000  # default limit on one input string (a clear INVALID_ARGUMENT)
 
@@ -41,9 +42,13 @@ class ServingModule(tf.Module):
         settings: task settings stored in the contract (doc_stride, stride, ...).
         pair: whether `serving_default` takes a `text_pair` input (classification, embedding).
         max_text_bytes: longest input string accepted, in UTF-8 bytes.
+        served_task: the task name the contract records (default: the class's `task`).
     """
 
     task = ""
+    accepts_pair = False  # whether `pair=True` (a `text_pair` input) applies to this shape
+    token_rank = 2  # rank of the `serve_tokens` inputs: [B, T], or [B, K, T] with a choice axis
+    list_inputs: tuple[str, ...] = ()  # inputs that take a list of strings per row [B, K]
     text_inputs: tuple[str, ...] = ("text",)
     outputs: tuple[str, ...] = ()
     token_outputs: tuple[str, ...] = ()
@@ -56,8 +61,12 @@ class ServingModule(tf.Module):
         settings: Mapping[str, Any] | None = None,
         pair: bool = False,
         max_text_bytes: int = MAX_TEXT_BYTES,
+        served_task: str | None = None,
     ) -> None:
         super().__init__(name="bert_tf_serving")
+        self.task = served_task or type(self).task
+        if pair and not self.accepts_pair:
+            raise ValueError(f"pair=True applies to classification and embeddings, not {self.task}")
         self.model = model
         # The preprocessor and tokenizer hold no variables (their tables are graph constants);
         # leaving them out of tracking spares the saver a walk over 30k-entry vocab containers.
@@ -69,7 +78,8 @@ class ServingModule(tf.Module):
         if max_text_bytes < 1:
             raise ValueError(f"max_text_bytes must be positive, got {max_text_bytes}")
         self.max_text_bytes = int(max_text_bytes)
-        token_specs = {k: tf.TensorSpec([None, None], tf.int32, name=k) for k in MODEL_INPUTS}
+        shape = [None] * self.token_rank
+        token_specs = {k: tf.TensorSpec(shape, tf.int32, name=k) for k in INPUT_NAMES}
         # Held outside tf.Module tracking: saving re-traces every tracked tf.function (in the save
         # context), which would trace the whole tokenizer graph a second time.
         self._functions = _Untracked(
@@ -96,6 +106,10 @@ class ServingModule(tf.Module):
     def input_names(self) -> tuple[str, ...]:
         return self.text_inputs
 
+    def input_rank(self, name: str) -> int:
+        """1 for a string per row; 2 for a list of strings per row (padded with "")."""
+        return 2 if name in self.list_inputs else 1
+
     # --- what subclasses implement -----------------------------------------------------
     def heads(self, tokens: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
         """Raw head outputs for BERT inputs (`serve_tokens`)."""
@@ -105,17 +119,24 @@ class ServingModule(tf.Module):
         """Task answers for raw strings (`serving_default`)."""
         raise NotImplementedError
 
+    def sample_tokens(self, inputs: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+        """`serve_tokens` inputs for raw `serving_default` inputs (warm-up requests): the
+        preprocessor's packing of the text inputs (a pair when there are two)."""
+        segments = [inputs[name] for name in self.input_names]
+        return self.preprocessor(tuple(segments) if len(segments) == 2 else segments[0])
+
     # --- shared pieces -----------------------------------------------------------------
     def run_model(self, tokens: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
         """The heads on (windowed) token rows, through the one traced model function."""
-        return self._functions.heads({key: tf.cast(tokens[key], tf.int32) for key in MODEL_INPUTS})
+        return self._functions.heads({key: tf.cast(tokens[key], tf.int32) for key in INPUT_NAMES})
 
     def check_inputs(self, inputs: dict[str, tf.Tensor]) -> list[tf.Operation]:
         """Assertions: every input string fits `max_text_bytes`; all inputs share one batch."""
         checks = []
         first = self.input_names[0]
         for name in self.input_names:
-            longest = tf.reduce_max(tf.concat([tf.strings.length(inputs[name]), [0]], 0))
+            lengths = tf.reshape(tf.strings.length(inputs[name]), [-1])  # every string
+            longest = tf.reduce_max(tf.concat([lengths, [0]], 0))
             checks.append(
                 tf.debugging.assert_less_equal(
                     longest,
@@ -127,8 +148,8 @@ class ServingModule(tf.Module):
             if name != first:
                 checks.append(
                     tf.debugging.assert_equal(
-                        tf.size(inputs[name]),
-                        tf.size(inputs[first]),
+                        tf.shape(inputs[name])[0],
+                        tf.shape(inputs[first])[0],
                         message=f"inputs '{first}' and '{name}' must have the same batch size",
                     )
                 )
@@ -143,13 +164,10 @@ class ServingModule(tf.Module):
     def signatures(self, contract_json: str) -> dict[str, Any]:
         """Concrete functions keyed by signature name."""
         names = self.input_names
-        specs = {name: tf.TensorSpec([None], tf.string, name=name) for name in names}
+        specs = {n: tf.TensorSpec([None] * self.input_rank(n), tf.string, name=n) for n in names}
         answer = tf.function(self._checked_answer, input_signature=[specs], autograph=False)
 
-        @tf.function(
-            input_signature=[tf.TensorSpec([None], tf.string, name=n) for n in names],
-            autograph=False,
-        )
+        @tf.function(input_signature=[specs[n] for n in names], autograph=False)
         def serving_default(*strings):
             return answer(dict(zip(names, strings)))
 
@@ -157,12 +175,23 @@ class ServingModule(tf.Module):
             input_signature=[tf.TensorSpec([None], tf.string, name="examples")], autograph=False
         )
         def serve_examples(examples):
-            spec = {name: tf.io.FixedLenFeature([], tf.string) for name in names}
+            spec = {
+                name: tf.io.RaggedFeature(tf.string)
+                if self.input_rank(name) == 2
+                else tf.io.FixedLenFeature([], tf.string)
+                for name in names
+            }
             parsed = tf.io.parse_example(examples, spec)
-            return answer({name: parsed[name] for name in names})
+            dense = {  # a list input's rows are padded with "" (absent) to the longest
+                name: value.to_tensor("") if isinstance(value, tf.RaggedTensor) else value
+                for name, value in parsed.items()
+            }
+            return answer(dense)
 
         @tf.function(
-            input_signature=[tf.TensorSpec([None, None], tf.int32, name=k) for k in MODEL_INPUTS],
+            input_signature=[
+                tf.TensorSpec([None] * self.token_rank, tf.int32, name=k) for k in INPUT_NAMES
+            ],
             autograph=False,
         )
         def serve_tokens(input_word_ids, input_mask, input_type_ids):

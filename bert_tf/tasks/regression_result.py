@@ -9,7 +9,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -19,6 +19,8 @@ class RegressionResult:
     """The predicted score."""
 
     score: float
+
+    OUTPUTS: ClassVar[tuple[str, ...]] = ("score",)  # serving_default outputs read
 
     @classmethod
     def from_outputs(

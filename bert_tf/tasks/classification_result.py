@@ -11,7 +11,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -23,6 +23,12 @@ class ClassificationResult:
     label: str
     label_id: int
     probabilities: dict[str, float]
+
+    OUTPUTS: ClassVar[tuple[str, ...]] = (
+        "probabilities",
+        "label",
+        "label_id",
+    )  # serving_default outputs read
 
     @classmethod
     def from_outputs(

@@ -1,0 +1,161 @@
+"""`TokenizerSettings`: the tokenizer contract a model travels with (`tokenizer_config.json`).
+
+The one reader and writer of `tokenizer_config.json` in bert_tf run directories: vocabulary
+learning, pre-training and fine-tuning outputs and the trained-model bundle all write it through
+`write`, and every loader reads it through `read`. It records the vocabulary file (copied
+beside it), its SHA-256, the casing (`lower_case`, and HF's `do_lower_case` so HF tools read
+it too) and the word-length limit. Paths go through `tf.io.gfile` when they are URLs, so
+`gs://` (or `ram://`) directories work as local ones do.
+
+Example:
+    >>> import os; os.makedirs("run_dir", exist_ok=True)
+    >>> settings = TokenizerSettings(lower_case=True, max_chars_per_word=100)
+    >>> settings.write("run_dir", vocab_source="vocab.txt").vocab_sha256[:8]
+    '07eced37'
+    >>> TokenizerSettings.read("run_dir").lower_case
+    True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from typing import Any
+
+CONFIG_FILE = "tokenizer_config.json"
+VOCAB_FILE = "vocab.txt"
+
+
+def _is_url(path: str) -> bool:
+    return "://" in path
+
+
+def read_bytes(path: str) -> bytes:
+    """A local file's or a `tf.io.gfile` URL's bytes."""
+    if _is_url(path):
+        import tensorflow as tf
+
+        with tf.io.gfile.GFile(path, "rb") as handle:
+            return handle.read()
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    """Writes `data` to a local path (atomically, via a temporary name) or a gfile URL."""
+    if _is_url(path):
+        import tensorflow as tf
+
+        with tf.io.gfile.GFile(path, "wb") as handle:
+            handle.write(data)
+        return
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    temporary = f"{path}.tmp"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
+def exists(path: str) -> bool:
+    if _is_url(path):
+        import tensorflow as tf
+
+        return bool(tf.io.gfile.exists(path))
+    return os.path.exists(path)
+
+
+@dataclasses.dataclass(frozen=True)
+class TokenizerSettings:
+    """How text becomes ids for one model; see the module docstring.
+
+    Args:
+        lower_case: lower-case and strip accents before WordPiece (uncased models).
+        max_chars_per_word: longer words become [UNK] (None: the tokenizer's default, 100).
+        vocab_file: the vocabulary's file name inside the model directory.
+        vocab_sha256: the vocabulary's hash (filled in by `write`).
+    """
+
+    lower_case: bool = True  # uncased models lower-case and strip accents
+    max_chars_per_word: int | None = None  # None: BertTokenizer's default (HF's 100)
+    vocab_file: str = VOCAB_FILE  # file name beside tokenizer_config.json
+    vocab_sha256: str | None = None  # hash of that vocabulary, recorded by write()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.lower_case, bool):
+            raise TypeError(f"lower_case must be true or false, got {self.lower_case!r}")
+        limit = self.max_chars_per_word
+        if limit is not None and (isinstance(limit, bool) or not 1 <= int(limit) <= 999):
+            raise ValueError(f"max_chars_per_word must be in [1, 999], got {limit!r}")
+
+    def to_json(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "vocab_file": self.vocab_file,
+            "lower_case": self.lower_case,
+            "do_lower_case": self.lower_case,  # HF's key for the same setting
+        }
+        if self.max_chars_per_word is not None:
+            values["max_chars_per_word"] = int(self.max_chars_per_word)
+        if self.vocab_sha256:
+            values["vocab_sha256"] = self.vocab_sha256
+        return values
+
+    @classmethod
+    def from_json(cls, values: dict[str, Any], source: str = "tokenizer_config.json"):
+        lower_case = values.get("lower_case", values.get("do_lower_case", True))
+        if not isinstance(lower_case, bool):
+            raise ValueError(f"{source}: lower_case must be true or false, got {lower_case!r}")
+        limit = values.get("max_chars_per_word")
+        try:
+            return cls(
+                lower_case=lower_case,
+                max_chars_per_word=None if limit is None else int(limit),
+                vocab_file=str(values.get("vocab_file") or VOCAB_FILE),
+                vocab_sha256=values.get("vocab_sha256"),
+            )
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{source}: {error}") from error
+
+    def write(self, directory: str | os.PathLike, vocab_source: str | os.PathLike | None = None):
+        """Writes `tokenizer_config.json` (and copies `vocab_source` to `vocab_file`) into
+        `directory`; returns the settings with the vocabulary's hash filled in."""
+        directory = os.fspath(directory)
+        target = os.path.join(directory, self.vocab_file)
+        if vocab_source is not None:
+            data = read_bytes(os.fspath(vocab_source))
+            same = not _is_url(target) and os.path.exists(target)
+            if not (same and os.path.samefile(os.fspath(vocab_source), target)):
+                write_bytes(target, data)
+        else:
+            data = read_bytes(target)
+        written = dataclasses.replace(self, vocab_sha256=hashlib.sha256(data).hexdigest())
+        text = json.dumps(written.to_json(), indent=2) + "\n"
+        write_bytes(os.path.join(directory, CONFIG_FILE), text.encode("utf-8"))
+        return written
+
+    @classmethod
+    def read(cls, directory: str | os.PathLike) -> TokenizerSettings | None:
+        """The settings recorded in `directory`, or None when it has no tokenizer_config.json."""
+        path = os.path.join(os.fspath(directory), CONFIG_FILE)
+        if not exists(path):
+            return None
+        try:
+            values = json.loads(read_bytes(path).decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValueError(f"{path}: not valid JSON ({error})") from error
+        if not isinstance(values, dict):
+            raise ValueError(f"{path}: expected a JSON object")
+        return cls.from_json(values, path)
+
+    def tokenizer(self, directory: str | os.PathLike) -> Any:
+        """The `BertTokenizer` of these settings over `directory`'s vocabulary."""
+        from bert_tf.text.bert_tokenizer import BertTokenizer
+
+        limit = (
+            {}
+            if self.max_chars_per_word is None
+            else {"max_chars_per_word": self.max_chars_per_word}
+        )
+        vocab = os.path.join(os.fspath(directory), self.vocab_file)
+        return BertTokenizer(vocab, lower_case=self.lower_case, **limit)
