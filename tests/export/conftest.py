@@ -58,7 +58,16 @@ def embedder(tokenizer):
 
 
 @pytest.fixture(scope="session")
-def exports(tmp_path_factory, preprocessor, classifier, regressor, span_model, tagger, embedder):
+def chooser(tokenizer):
+    from bert_tf.models.bert_multiple_choice import BertMultipleChoice
+
+    return BertMultipleChoice(_backbone(tokenizer, 6))
+
+
+@pytest.fixture(scope="session")
+def exports(
+    tmp_path_factory, preprocessor, classifier, regressor, span_model, tagger, embedder, chooser
+):
     """name -> export directory: one per task shape (built lazily, once)."""
     from bert_tf.export import export_for_serving
 
@@ -70,6 +79,7 @@ def exports(tmp_path_factory, preprocessor, classifier, regressor, span_model, t
         "span": (span_model, "span", SPAN_SETTINGS),
         "tagging": (tagger, "tagging", dict(label_names=TAGS, stride=5)),
         "embedding": (embedder, "embedding", {}),
+        "multiple_choice": (chooser, "multiple_choice", {}),
     }  # fmt: skip
 
     class Exports(dict):

@@ -13,7 +13,7 @@ import tensorflow as tf
 from bert_tf.export import check_serving_ops, serving_ops_used
 from bert_tf.export.op_check import SERVING_OPS_FILE, allowed_serving_ops
 
-TASKS = ("classification", "regression", "span", "tagging", "embedding")
+TASKS = ("classification", "regression", "span", "tagging", "embedding", "multiple_choice")
 TF_TEXT_OPS_WE_USE = {"FastBertNormalize", "FastWordpieceTokenizeWithOffsets"}
 
 

@@ -76,6 +76,32 @@ def _conll(path: Path) -> Path:
     return path
 
 
+def _swag_csv(path: Path) -> Path:
+    header = ["", "video-id", "fold-ind", "startphrase", "sent1", "sent2", "gold-source"]
+    header += [f"ending{i}" for i in range(4)] + ["label"]
+    rows = [
+        (
+            "She poured the tea into the cup.",
+            "She",
+            ["drank it slowly.", "planted the cup.", "sang to the moon.", "ate the table."],
+            0,
+        ),  # fmt: skip
+        (
+            "The team lost the final.",
+            "They",
+            ["won the cup.", "ate the ball.", "walked off sadly.", "flew to Mars."],
+            2,
+        ),  # fmt: skip
+    ]
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for number, (sent1, sent2, endings, label) in enumerate(rows * 4):
+            start = f"{sent1} {sent2}"
+            writer.writerow([number, "doc", number, start, sent1, sent2, "gold", *endings, label])
+    return path
+
+
 @dataclass(frozen=True)
 class ShapeCase:
     """One shape (or served variant) and the inputs it is served with."""
@@ -102,6 +128,16 @@ SHAPE_CASES = [
         {"doc_stride": 16, "max_query_length": 12},
     ),  # fmt: skip
     ShapeCase("conll", "conll", _conll, ".txt", [["Peter Blackburn visited Brussels in May."]]),
+    ShapeCase(
+        "swag",
+        "swag",
+        _swag_csv,
+        ".csv",
+        [
+            ["The team lost the final.", "They won.", "They walked off sadly."],
+            ["She poured the tea.", "She drank it.", "She ate it.", "It sang.", "It flew."],
+        ],
+    ),  # fmt: skip
 ]
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from shape_harness import SHAPE_CASES, run_shape_case
 
+from bert_tf.cli import main
 from bert_tf.serving.server_process import ServerProcess
 
 pytestmark = pytest.mark.slow
@@ -62,6 +64,15 @@ def test_served_answers_equal_the_in_process_ones(shape_runs, server, name):
     assert [_rounded(r.to_json()) for r in via_examples] == [
         _rounded(r.to_json()) for r in expected
     ]
+
+
+def test_bert_tf_predict_answers_a_multiple_choice_model(shape_runs, server, capsys):
+    row = CASES["swag"].rows[1]
+    assert main(["predict", "--target", server.target, "--model", "swag", *row]) == 0
+    answer = json.loads(capsys.readouterr().out.strip())
+    expected = shape_runs["swag"]["answers"]
+    assert answer["choice"] == int(expected["choice"][1])
+    np.testing.assert_allclose(answer["probabilities"], expected["probabilities"][1], atol=1e-6)
 
 
 def _rounded(value):

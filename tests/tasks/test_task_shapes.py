@@ -16,6 +16,7 @@ from bert_tf.tasks import (
 )
 from bert_tf.tasks.classification_task import ClassificationTask
 from bert_tf.tasks.model_sources import load_backbone
+from bert_tf.tasks.multiple_choice_task import MultipleChoiceTask
 from bert_tf.tasks.span_task import SpanTask
 from bert_tf.tasks.tagging_task import TaggingTask
 
@@ -29,6 +30,7 @@ def test_make_task_dispatch_and_main_metrics():
     assert make_task("glue/mnli").labels == ["contradiction", "entailment", "neutral"]
     assert isinstance(make_task("squad-v2.0", doc_stride=64), SpanTask)
     assert isinstance(make_task("conll"), TaggingTask)
+    assert isinstance(make_task("swag"), MultipleChoiceTask)
     with pytest.raises(ValueError, match="unknown task 'ner'; expected one of glue/NAME, csv, tsv"):
         make_task("ner")
 
@@ -37,6 +39,7 @@ def test_the_registry_finds_every_shape_by_task_name_and_served_task():
     assert sorted(shape.shape for shape in shapes()) == [
         "classification",
         "embedding",
+        "multiple_choice",
         "span",
         "tagging",
     ]
@@ -61,6 +64,7 @@ def test_the_registry_finds_every_shape_by_task_name_and_served_task():
         ("conll", {"stride": -2}, "stride must be a positive integer or None"),
         ("csv", {"max_seq_length": 4}, "max_seq_length must be an integer >= 8"),
         ("csv", {"feature_layers": [-2]}, "feature-layers needs --freeze-encoder"),
+        ("swag", {"num_choices": 1}, "num_choices must be an integer >= 2"),
     ],
 )
 def test_configs_are_validated_when_built(name, options, message):
@@ -73,7 +77,7 @@ def test_configs_are_frozen_and_round_trip_through_json():
     assert task.config.max_query_length == 32  # at most half a window, as run_squad.py
     with pytest.raises(AttributeError):
         task.config.doc_stride = 8
-    for original in (task, make_task("glue/sts-b", stride=8), make_task("conll", stride=3)):
+    for original in (task, make_task("glue/sts-b", stride=8), make_task("swag", num_choices=3)):
         rebuilt = task_from_config(original.get_config())
         assert rebuilt.config == original.config and type(rebuilt) is type(original)
 
