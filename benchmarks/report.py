@@ -33,6 +33,7 @@ RUNS = {
     "tokenize": ([], ["--mb", "0.3", "--batch-size", "256"]),
     "vocab": ([], ["--mb", "1", "--vocab-size", "2000"]),
     "pretraining_data": ([], ["--mb", "0.3", "--dupe-factor", "1"]),
+    "features": ([], ["--questions", "200", "--repeats", "1"]),
     "train_step": ([], ["--preset", "bert_tiny", "--batch", "8", "--seq-length", "32"]),
     "serving": ([], ["--seconds", "1"]),
     "quality": (
@@ -117,6 +118,16 @@ def summarize(result: dict) -> list[tuple[str, str, str, str]]:
                 f"peak RSS {get('peak_rss_mb_1x')} / {get('peak_rss_mb_10x')} MB",
                 str(get("peer")),
                 "-",
+            )
+        ]
+    if name == "features":
+        return [
+            (
+                f"features: SQuAD-format windows, {get('questions')} questions (seq 384 / 64)",
+                f"{get('features_per_s')} / {get('features_per_s_windowed')} features/s",
+                f"NumPy builder it replaced: {get('before_features_per_s')} / "
+                f"{get('before_features_per_s_windowed')} features/s",
+                _ratio(get("ratio")),
             )
         ]
     if name == "vocab":

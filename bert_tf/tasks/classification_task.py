@@ -179,8 +179,4 @@ class ClassificationTask(TaskShape):
     def write_predictions(
         self, out_dir: str | os.PathLike, examples: Sequence[Any], predictions: np.ndarray
     ) -> Path:
-        path = Path(out_dir) / self.predictions_file
-        lines = ["index\tprediction"]
-        lines += [f"{row}\t{label}" for row, label in enumerate(self.decode(predictions))]
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return path
+        return self.write_index_predictions(out_dir, enumerate(self.decode(predictions)))

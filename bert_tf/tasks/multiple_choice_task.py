@@ -210,8 +210,7 @@ class MultipleChoiceTask(TaskShape):
     def write_predictions(
         self, out_dir: str | os.PathLike, examples: Sequence[Any], predictions: np.ndarray
     ) -> Path:
-        path = Path(out_dir) / self.predictions_file
-        lines = ["index\tprediction"]
-        lines += [f"{e.guid}\t{int(i)}" for e, i in zip(examples, np.argmax(predictions, -1))]
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return path
+        chosen = np.argmax(predictions, axis=-1)
+        return self.write_index_predictions(
+            out_dir, [(e.guid, int(i)) for e, i in zip(examples, chosen)]
+        )

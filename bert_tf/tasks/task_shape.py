@@ -207,6 +207,13 @@ class TaskShape:
         """Writes the predictions file into `out_dir`; returns its path."""
         raise NotImplementedError
 
+    def write_index_predictions(self, out_dir: str | os.PathLike, rows: Sequence[tuple]) -> Path:
+        """`index<TAB>prediction` lines (GLUE's submission format) as `predictions_file`."""
+        path = Path(out_dir) / self.predictions_file
+        lines = ["index\tprediction"] + [f"{index}\t{value}" for index, value in rows]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
     # --- serving ----------------------------------------------------------------------------
     @property
     def served_task(self) -> str:

@@ -77,6 +77,17 @@ def test_quality_rows_are_summarized_against_the_imported_checkpoint():
     assert failed == [("serving", "failed: exit 1: boom", "-", "-")]
 
 
+def test_the_feature_builder_row_compares_with_the_numpy_builder_it_replaced():
+    report = _load("report")
+    line = {"benchmark": "features", "questions": 2008, "features_per_s": 4242.0,
+            "features_per_s_windowed": 16714.2, "before_features_per_s": 1506.9,
+            "before_features_per_s_windowed": 4797.7, "ratio": 2.82}  # fmt: skip
+    (row,) = report.summarize(line)
+    assert row[1] == "4242.0 / 16714.2 features/s" and "1506.9 / 4797.7" in row[2]
+    assert row[3] == report._ratio(2.82)
+    assert "features" in report.RUNS
+
+
 def test_a_partial_rerun_on_another_machine_says_which_rows_came_from_where(tmp_path):
     report = _load("report")
     intel = {"cpu": "Intel Xeon", "cores": 2, "python": "3.10.13", "date": "2026-12-01"}
