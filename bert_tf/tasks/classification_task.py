@@ -163,8 +163,17 @@ class ClassificationTask(TaskShape):
         return [self.labels[int(index)] for index in np.argmax(logits, axis=-1)]
 
     def metrics(self, examples: Sequence[Any], predictions: np.ndarray) -> dict[str, float]:
-        predicted = self.decode(predictions)
+        return self.score_values(examples, self.decode(predictions))
+
+    def score_values(self, examples: Sequence[Any], predicted: Sequence[Any]) -> dict[str, float]:
+        """GLUE's official metrics, else accuracy (Pearson for regression), of predicted
+        label names (JSON files: also class indices) or scores."""
         gold = [example.label for example in examples]
+        if self.is_regression:
+            try:
+                predicted = [float(value) for value in predicted]
+            except (TypeError, ValueError):
+                raise ValueError("regression predictions must be numbers") from None
         if self.glue is not None:
             from bert_tf.evaluation import glue_metrics
 

@@ -204,8 +204,16 @@ class MultipleChoiceTask(TaskShape):
         return np.asarray(self.model_outputs(model, features, batch_size), dtype=np.float64)
 
     def metrics(self, examples: Sequence[Any], predictions: np.ndarray) -> dict[str, float]:
-        gold = np.array([example.label for example in examples])
-        return {"accuracy": float(np.mean(np.argmax(predictions, axis=-1) == gold))}
+        return self.score_values(examples, np.argmax(predictions, axis=-1))
+
+    def score_values(self, examples: Sequence[Any], chosen: Sequence[Any]) -> dict[str, float]:
+        """Accuracy of the chosen indices."""
+        try:
+            chosen = [int(value) for value in chosen]
+        except (TypeError, ValueError):
+            raise ValueError("multiple-choice predictions must be choice indices") from None
+        gold = [example.label for example in examples]
+        return {"accuracy": float(np.mean(np.array(chosen) == np.array(gold)))}
 
     def write_predictions(
         self, out_dir: str | os.PathLike, examples: Sequence[Any], predictions: np.ndarray

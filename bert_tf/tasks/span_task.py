@@ -172,6 +172,31 @@ class SpanTask(TaskShape):
         null_odds = {q: p.null_score_diff for q, p in predictions.items()}
         return squad_v2_metrics(gold, texts, null_odds, self.config.null_score_diff_threshold)
 
+    def score_files(self, gold: str | None, predictions: str, **options: Any) -> dict[str, float]:
+        """The official evaluate-v1.1 / v2.0 metrics of `{qas_id: answer text}` JSON; v2.0
+        takes `na_probs` (a JSON `{qas_id: no-answer probability}` file) and
+        `na_prob_thresh`."""
+        from bert_tf.data.readers.squad import read_squad
+        from bert_tf.evaluation import squad_gold_answers, squad_v1_metrics, squad_v2_metrics
+        from bert_tf.tasks.prediction_files import load_json
+
+        self.refuse_options(options, ("na_probs", "na_prob_thresh") if self.version_2 else ())
+        if not gold:
+            raise ValueError(f"--task {self.name} needs --gold")
+        answers = squad_gold_answers(read_squad(gold, check_offsets=False))
+        texts = load_json(predictions)
+        if not isinstance(texts, dict) or not all(isinstance(v, str) for v in texts.values()):
+            raise ValueError(f"{predictions}: expected a JSON object {{qas_id: answer text}}")
+        if not self.version_2:
+            return squad_v1_metrics(answers, texts)
+        na_probs = load_json(options["na_probs"]) if options.get("na_probs") else None
+        if na_probs is not None and not isinstance(na_probs, dict):
+            raise ValueError(
+                f"{options['na_probs']}: expected a JSON object {{qas_id: probability}}"
+            )
+        threshold = options.get("na_prob_thresh")
+        return squad_v2_metrics(answers, texts, na_probs, 1.0 if threshold is None else threshold)
+
     def write_predictions(
         self, out_dir: str | os.PathLike, examples: Sequence[Any], predictions: dict[str, Any]
     ) -> Path:

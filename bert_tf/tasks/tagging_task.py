@@ -114,6 +114,14 @@ class TaggingTask(TaskShape):
 
         return entity_metrics([example.labels for example in examples], predictions)
 
+    def score_files(self, gold: str | None, predictions: str, **options: Any) -> dict[str, float]:
+        """conlleval's entity metrics of a conlleval file (`word gold predicted`; `gold`
+        unused: the file carries it)."""
+        from bert_tf.evaluation.tagging_metrics import conlleval_metrics
+
+        self.refuse_options(options)
+        return conlleval_metrics(predictions)
+
     def write_predictions(
         self, out_dir: str | os.PathLike, examples: Sequence[Any], predictions: list[list[str]]
     ) -> Path:

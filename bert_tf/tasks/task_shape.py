@@ -209,10 +209,34 @@ class TaskShape:
 
     def write_index_predictions(self, out_dir: str | os.PathLike, rows: Sequence[tuple]) -> Path:
         """`index<TAB>prediction` lines (GLUE's submission format) as `predictions_file`."""
-        path = Path(out_dir) / self.predictions_file
-        lines = ["index\tprediction"] + [f"{index}\t{value}" for index, value in rows]
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return path
+        from bert_tf.tasks.prediction_files import write_index_predictions
+
+        return write_index_predictions(Path(out_dir) / self.predictions_file, rows)
+
+    def score_files(self, gold: str | None, predictions: str, **options: Any) -> dict[str, float]:
+        """The official metrics of a predictions file (as `write_predictions` writes it)
+        against a labelled gold file of this task (`bert-tf score`)."""
+        from bert_tf.tasks.prediction_files import align_to_examples, read_index_predictions
+
+        self.refuse_options(options)
+        if not gold:
+            raise ValueError(f"--task {self.name} needs --gold")
+        examples = self.read(gold)
+        if not examples or not self.is_labelled(examples):
+            raise ValueError(f"{gold}: no labels to score against; score against a dev file")
+        keyed = read_index_predictions(predictions)
+        return self.score_values(examples, align_to_examples(keyed, examples, predictions, gold))
+
+    def score_values(self, examples: Sequence[Any], values: Sequence[Any]) -> dict[str, float]:
+        """Metrics of one predicted value per example (a label name, score or index)."""
+        raise ValueError(f"task {self.name} has no scorer for predictions files")
+
+    def refuse_options(self, options: dict[str, Any], allowed: Sequence[str] = ()) -> None:
+        """ValueError naming a scoring option this task does not take."""
+        for name, value in options.items():
+            if value is not None and name not in allowed:
+                flag = "--" + name.replace("_", "-")
+                raise ValueError(f"{flag} does not apply to --task {self.name}")
 
     # --- serving ----------------------------------------------------------------------------
     @property

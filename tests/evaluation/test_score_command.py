@@ -96,7 +96,14 @@ def test_glue_regression(capsys, tmp_path):
     [
         (["--task", "squad-v3", "--predictions", "x"], "unknown task 'squad-v3'"),
         (["--task", "squad-v1.1", "--predictions", "x"], "needs --gold"),
-        (["--task", "conll", "--predictions", "x", "--na-probs", "y"], "squad-v2.0 only"),
+        (
+            ["--task", "conll", "--predictions", "x", "--na-probs", "y"],
+            "--na-probs does not apply to --task conll",
+        ),
+        (
+            ["--task", "squad-v1.1", "--gold", "g", "--predictions", "x", "--na-probs", "y"],
+            "does not apply",
+        ),
     ],
 )
 def test_usage_errors(capsys, argv, message):
@@ -110,3 +117,20 @@ def test_missing_glue_prediction_is_an_error(capsys, tmp_path):
     gold = str(FIXTURES / "glue/MRPC/dev.tsv")
     assert main(["score", "--task", "glue/mrpc", "--gold", gold, "--predictions", str(tsv)]) == 2
     assert "no prediction for rows 1" in capsys.readouterr().err
+
+
+def test_every_shape_scores_what_its_evaluate_wrote(capsys, tmp_path):
+    """Generic CSV classification and multiple choice score through their task shapes."""
+    gold = tmp_path / "dev.csv"
+    gold.write_text("text,label\na fine film,pos\na dull film,neg\nso-so,neg\n")
+    predictions = tmp_path / "predictions.tsv"
+    predictions.write_text("index\tprediction\n0\tpos\n1\tpos\n2\tneg\n")
+    result = score(capsys, "--task", "csv", "--gold", str(gold), "--predictions", str(predictions))
+    assert result == pytest.approx({"accuracy": 2 / 3})
+    choices = tmp_path / "val.jsonl"
+    rows = [{"id": "a", "context": "c", "choices": ["x", "y"], "label": 1},
+            {"id": "b", "context": "c", "choices": ["x", "y", "z"], "label": 2}]  # fmt: skip
+    choices.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    chosen = write_json(tmp_path / "chosen.json", {"b": 2, "a": 0})  # by id, any order
+    result = score(capsys, "--task", "swag", "--gold", str(choices), "--predictions", chosen)
+    assert result == {"accuracy": 0.5}
