@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -38,9 +39,13 @@ def add_config_flags(
     parser: argparse.ArgumentParser | argparse._ArgumentGroup,
     config_class: type,
     owners: dict[str, list[str]] | None = None,
+    names: Sequence[str] | None = None,
 ) -> None:
-    """Adds one flag per option field of `config_class` (skipping flags already there)."""
+    """Adds one flag per option field of `config_class` (or of those in `names`), skipping
+    flags already there; `owners` adds who takes the option to its help."""
     for field in option_fields(config_class):
+        if names is not None and field.name not in names:
+            continue
         flag = "--" + field.name.replace("_", "-")
         container = getattr(parser, "_container", parser)
         if flag in container._option_string_actions:

@@ -46,7 +46,7 @@ def pipeline_config(out: Path, quick: bool) -> Any:
             "pretraining_data": {"max_seq_length": 64, "max_predictions_per_seq": 10},
             "pretrain": {
                 "preset": "bert_tiny",
-                "architecture": {},
+                "config_overrides": {},
                 "batch_size": 32,
                 "num_train_steps": steps,
                 "num_warmup_steps": steps // 10,

@@ -52,7 +52,7 @@ class PretrainSection:
     """Pre-training Trainer (`bert_tf.training.pretraining_run.run_pretraining`)."""
 
     preset: str = "bert_tiny"  # BertConfig preset
-    architecture: dict[str, Any] = dataclasses.field(
+    config_overrides: dict[str, Any] = dataclasses.field(
         default_factory=lambda: dict(TINY_ARCHITECTURE)
     )  # BertConfig overrides of the preset
     batch_size: int = 16

@@ -111,7 +111,7 @@ def _pretraining(config: PipelineConfig, gate: Any) -> list[Any]:
     section = config.pretrain
     settings = {
         "preset": section.preset,
-        "config_overrides": dict(section.architecture),
+        "config_overrides": dict(section.config_overrides),
         "lower_case": vocabulary.lower_case,
         "max_seq_length": data_config.max_seq_length,
         "max_predictions_per_seq": data_config.max_predictions_per_seq,

@@ -21,10 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from bert_tf.config import option
-from bert_tf.training.pretraining_config import MIXED_PRECISION
+from bert_tf.training.pretraining_config import MIXED_PRECISION, STRATEGIES
 
 PRECISIONS = tuple(MIXED_PRECISION)  # "none", "bf16", "fp16"
-STRATEGIES = ("default", "mirrored", "multi_worker_mirrored", "tpu")
 
 
 @dataclasses.dataclass(frozen=True)

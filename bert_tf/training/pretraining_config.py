@@ -13,7 +13,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bert_tf.config import PRESETS, option
+
 MIXED_PRECISION = {"none": "float32", "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}
+STRATEGIES = ("default", "one_device", "mirrored", "multi_worker_mirrored", "tpu")  # see strategy
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,35 +29,38 @@ class PretrainingConfig:
 
     train_data: str  # glob pattern(s) of pre-training TFRecords, comma-separated for several
     output_dir: str  # checkpoints/, logs/, the final backbone and the configs go here
-    preset: str = "bert_tiny"  # BertConfig preset when neither bert_config nor init gives one
+    preset: str = option("bert_tiny", "BertConfig preset (unless --config or --init says)",
+                         choices=tuple(sorted(PRESETS)))  # fmt: skip
     bert_config: str | None = None  # bert_config.json / config.json (google, HF or BertConfig)
     config_overrides: dict[str, Any] = dataclasses.field(default_factory=dict)  # e.g. dropout
-    vocab: str | None = None  # vocab.txt: sets vocab_size, copied into output_dir
+    vocab: str | None = option(None, "vocab.txt: sets vocab_size, saved with the model")
     lower_case: bool = True  # recorded with the vocab (tokenizer_config.json do_lower_case)
-    init: str | None = None  # warm start: HF dir, google ckpt prefix, .keras or .weights.h5
-    max_seq_length: int = 128  # sequence length the TFRecords were written with
-    max_predictions_per_seq: int = 20  # masked positions per sequence in the TFRecords
-    batch_size: int = 32  # global batch size
-    num_train_steps: int = 1000  # optimizer updates of the whole run
-    num_warmup_steps: int | None = None  # linear warm-up updates (None: warmup_ratio of the run)
-    warmup_ratio: float = 0.1  # warm-up fraction when num_warmup_steps is None (BERT, HF: 10%)
-    steps_per_epoch: int | None = None  # updates per Keras epoch (None: min(1000, total))
-    learning_rate: float = 1e-4  # peak learning rate
-    optimizer: str = "adamw"  # "adamw" or "lamb"
-    weight_decay: float = 0.01  # decoupled; LayerNorm and biases excluded
-    clipnorm: float | None = 1.0  # global gradient norm clip (None: off)
-    gradient_accumulation_steps: int = 1  # batches per optimizer update
-    mixed_precision: str = "none"  # "none", "bf16" or "fp16" (fp16 adds loss scaling)
+    init: str | None = option(None, "warm start: any checkpoint format bert-tf convert reads")
+    max_seq_length: int = option(128, "sequence length the TFRecords were written with")
+    max_predictions_per_seq: int = option(20, "masked positions per sequence in the TFRecords")
+    batch_size: int = option(32, "global batch size (all replicas)")
+    num_train_steps: int = option(1000, "optimizer updates of the whole run")
+    num_warmup_steps: int | None = option(None, "linear warm-up updates (default: the ratio)")
+    warmup_ratio: float = option(0.1, "warm-up fraction of the run without --num-warmup-steps")
+    steps_per_epoch: int | None = option(None, "updates per Keras epoch (default min(1000, all))")
+    learning_rate: float = option(1e-4, "peak learning rate")
+    optimizer: str = option("adamw", "optimizer", choices=("adamw", "lamb"))
+    weight_decay: float = option(0.01, "decoupled weight decay (not LayerNorm or biases)")
+    clipnorm: float | None = option(1.0, "global gradient norm clip (0: off)")
+    gradient_accumulation_steps: int = option(1, "batches per optimizer update")
+    mixed_precision: str = option(
+        "none", "bf16 or fp16 (fp16 adds loss scaling)", choices=tuple(MIXED_PRECISION)
+    )
     jit_compile: bool | None = None  # XLA; None = Keras' rule (on for GPU/TPU/JAX, off for TF CPU)
-    steps_per_execution: int = 1  # batches per tf.function call (TPU: larger)
-    strategy: str = "default"  # see bert_tf.training.strategy.create_strategy
+    steps_per_execution: int = option(1, "batches per tf.function call (TPU: more)")
+    strategy: str = option("default", "tf.distribute strategy", choices=STRATEGIES)
     tpu_address: str | None = None  # for strategy="tpu"
-    checkpoint_every: int = 1000  # updates between checkpoints (0: only at the end)
-    keep_checkpoints: int = 3  # newest checkpoint files kept
-    log_every: int = 100  # updates between TensorBoard writes
+    checkpoint_every: int = option(1000, "updates between checkpoints (0: only at the end)")
+    keep_checkpoints: int = option(3, "newest checkpoint files kept")
+    log_every: int = option(100, "updates between TensorBoard writes")
     shuffle: bool = True  # shuffle files and examples (resume then re-shuffles, see run)
-    shuffle_buffer: int = 10_000  # examples in the shuffle buffer
-    seed: int = 12345  # weight init, dropout and shuffle seed
+    shuffle_buffer: int = option(10_000, "examples in the shuffle buffer")
+    seed: int = option(12345, "weight init, dropout and shuffle seed")
     verbose: int = 1  # Keras fit verbosity: 1 progress bar, 2 one line per epoch, 0 silent
 
     def __post_init__(self) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import tensorflow as tf
 
-STRATEGIES = ("default", "one_device", "mirrored", "multi_worker_mirrored", "tpu")
+from bert_tf.training.pretraining_config import STRATEGIES
 
 
 def _mirrored_devices(devices: Sequence[str] | None) -> list[str] | None:

@@ -16,7 +16,7 @@ CONFIGS = sorted((Path(__file__).parents[2] / "pipelines" / "configs").glob("*.y
 def test_defaults_are_the_tiny_local_pipeline():
     config = PipelineConfig()
     assert config.pretraining_data.max_seq_length == 32
-    assert config.pretrain.architecture == {
+    assert config.pretrain.config_overrides == {
         "num_layers": 2,
         "hidden_size": 64,
         "num_heads": 2,

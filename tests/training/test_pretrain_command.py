@@ -9,6 +9,7 @@ import pytest
 from test_callbacks import read_scalars
 
 from bert_tf.cli import build_parser, main
+from bert_tf.commands.pretrain import config_from_args
 
 
 def test_arguments_map_to_the_config():
@@ -30,7 +31,10 @@ def test_arguments_map_to_the_config():
     )
     assert dict(args.overrides) == {"hidden_size": 64, "hidden_act": "relu"}
     assert args.jit_compile is False and args.mixed_precision == "fp16"
-    assert (args.batch_size, args.optimizer, args.strategy) == (32, "adamw", "default")
+    config = config_from_args(args)
+    assert (config.batch_size, config.optimizer, config.strategy) == (32, "adamw", "default")
+    assert config.mixed_precision == "fp16" and config.jit_compile is False
+    assert config.config_overrides == {"hidden_size": 64, "hidden_act": "relu"}
     with pytest.raises(SystemExit):
         build_parser().parse_args(
             ["pretrain", "--train-data", "d", "--output-dir", "o", "--set", "x"]
@@ -124,7 +128,8 @@ def test_warmup_defaults_to_a_tenth_of_the_run(tmp_path, pretraining_records, ca
     explicit = build_parser().parse_args(
         ["pretrain", "--train-data", "d", "--output-dir", "o", "--num-warmup-steps", "7"]
     )
-    assert (explicit.num_warmup_steps, explicit.warmup_ratio) == (7, 0.1)
+    config = config_from_args(explicit)
+    assert (config.num_warmup_steps, config.warmup_ratio, config.warmup_steps) == (7, 0.1, 7)
     with pytest.raises(ValueError, match="num_warmup_steps"):
         PretrainingConfig("d", "o", num_train_steps=2, num_warmup_steps=100)
     # The short run that used to fail on the fixed 100 warm-up steps.
