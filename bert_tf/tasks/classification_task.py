@@ -68,6 +68,7 @@ class ClassificationTask(TaskShape):
     task_names = ("glue/", *FORMATS)
     served_as = ("classification", "regression")
     config_class = ClassificationConfig
+    free_text_fields = ("id", "text", "text_pair")
     model_class = "bert_tf.models.bert_classifier:BertClassifier"
     serving_module = "bert_tf.tasks.classification_module:ClassificationModule"
     results = {
@@ -113,7 +114,7 @@ class ClassificationTask(TaskShape):
     def num_outputs(self) -> int:
         return 1 if self.is_regression else len(self.labels or [])
 
-    def read(self, path: str | os.PathLike) -> list:
+    def read_file(self, path: str | os.PathLike) -> list:
         if self.glue is not None:
             from bert_tf.data.readers.glue import read_glue
 
@@ -122,6 +123,30 @@ class ClassificationTask(TaskShape):
 
         kind = None if self.name == "csv" else self.name
         return read_text_examples(path, file_format=kind, regression=self.is_regression)
+
+    def to_record(self, example: Any) -> dict[str, Any]:
+        return {
+            "id": example.guid,
+            "text": example.text_a,
+            "text_pair": example.text_b,
+            "label": None if example.label is None else str(example.label),
+        }
+
+    def from_record(self, fields: Mapping[str, list[Any]]) -> Any:
+        from bert_tf.data.readers.records import TextExample
+        from bert_tf.tasks.task_records import first
+
+        label = first(fields, "label")
+        if label is not None:
+            label = float(label) if self.is_regression else str(label)
+        guid = str(first(fields, "id", ""))
+        return TextExample(guid, first(fields, "text", ""), first(fields, "text_pair"), label)
+
+    def serving_request(self, example: Any) -> dict[str, Any]:
+        request = {"text": example.text_a}
+        if self.pair:
+            request["text_pair"] = example.text_b or ""
+        return request
 
     def learn_from(self, examples: Sequence[Any]) -> None:
         if self.labels is None:
@@ -164,6 +189,10 @@ class ClassificationTask(TaskShape):
 
     def metrics(self, examples: Sequence[Any], predictions: np.ndarray) -> dict[str, float]:
         return self.score_values(examples, self.decode(predictions))
+
+    def served_metrics(self, examples: Sequence[Any], results: Sequence[Any]) -> dict[str, float]:
+        values = [result.score if self.is_regression else result.label for result in results]
+        return self.score_values(examples, values)
 
     def score_values(self, examples: Sequence[Any], predicted: Sequence[Any]) -> dict[str, float]:
         """GLUE's official metrics, else accuracy (Pearson for regression), of predicted

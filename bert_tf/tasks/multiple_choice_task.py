@@ -147,6 +147,7 @@ class MultipleChoiceTask(TaskShape):
     task_names = ("swag", "multiple-choice")
     served_as = ("multiple_choice",)
     config_class = MultipleChoiceConfig
+    free_text_fields = ("id", "context", "choices")
     model_class = "bert_tf.models.bert_multiple_choice:BertMultipleChoice"
     serving_module = "bert_tf.tasks.multiple_choice_module:MultipleChoiceModule"
     results = {"multiple_choice": "bert_tf.tasks.multiple_choice_result:MultipleChoiceResult"}
@@ -158,11 +159,33 @@ class MultipleChoiceTask(TaskShape):
         ],
     }
 
-    def read(self, path: str | os.PathLike) -> list:
+    def read_file(self, path: str | os.PathLike) -> list:
         suffix = Path(path).suffix.lower().lstrip(".")
         if suffix not in READERS:
             raise ValueError(f"{path}: multiple-choice files are SWAG .csv or .jsonl")
         return READERS[suffix](path)
+
+    def to_record(self, example: Any) -> dict[str, Any]:
+        return {
+            "id": example.guid,
+            "context": example.context,
+            "choices": list(example.choices),
+            "label": example.label,
+        }
+
+    def from_record(self, fields: Mapping[str, list[Any]]) -> Any:
+        from bert_tf.tasks.task_records import first
+
+        label = first(fields, "label")
+        return ChoiceExample(
+            str(first(fields, "id", "")),
+            first(fields, "context", ""),
+            tuple(fields.get("choices", [])),
+            None if label is None else int(label),
+        )
+
+    def serving_request(self, example: Any) -> dict[str, Any]:
+        return {"context": example.context, "choices": list(example.choices)}
 
     def learn_from(self, examples: Sequence[Any]) -> None:
         if self.config.num_choices is None:
@@ -205,6 +228,9 @@ class MultipleChoiceTask(TaskShape):
 
     def metrics(self, examples: Sequence[Any], predictions: np.ndarray) -> dict[str, float]:
         return self.score_values(examples, np.argmax(predictions, axis=-1))
+
+    def served_metrics(self, examples: Sequence[Any], results: Sequence[Any]) -> dict[str, float]:
+        return self.score_values(examples, [result.choice for result in results])
 
     def score_values(self, examples: Sequence[Any], chosen: Sequence[Any]) -> dict[str, float]:
         """Accuracy of the chosen indices."""

@@ -80,6 +80,7 @@ class SpanTask(TaskShape):
     task_names = ("squad-v1.1", "squad-v2.0")
     served_as = ("span",)
     config_class = SpanConfig
+    free_text_fields = ("id", "question", "context", "answer_text")
     main_metric = "f1"
     predictions_file = "predictions.json"
     model_class = "bert_tf.models.bert_span_labeler:BertSpanLabeler"
@@ -105,13 +106,41 @@ class SpanTask(TaskShape):
             "null_score_threshold": config.null_score_diff_threshold,
         }
 
-    def read(self, path: str | os.PathLike) -> list:
+    def read_file(self, path: str | os.PathLike) -> list:
         from bert_tf.data.readers.squad import read_squad
 
         examples = read_squad(path)
         if not self.version_2 and any(example.is_impossible for example in examples):
             raise ValueError(f"{path}: has unanswerable questions; use --task squad-v2.0")
         return examples
+
+    def to_record(self, example: Any) -> dict[str, Any]:
+        return {
+            "id": example.qas_id,
+            "question": example.question,
+            "context": example.context,
+            "answer_text": [answer.text for answer in example.answers],
+            "answer_start": [answer.char_start for answer in example.answers],
+            "is_impossible": int(example.is_impossible),
+        }
+
+    def from_record(self, fields: Mapping[str, list[Any]]) -> Any:
+        from bert_tf.data.readers.records import SquadAnswer, SquadExample
+        from bert_tf.tasks.task_records import first
+
+        texts, starts = fields.get("answer_text", []), fields.get("answer_start", [])
+        if len(texts) != len(starts):
+            raise ValueError(f"record {first(fields, 'id')}: answer_text and answer_start differ")
+        return SquadExample(
+            qas_id=str(first(fields, "id", "")),
+            question=first(fields, "question", ""),
+            context=first(fields, "context", ""),
+            answers=[SquadAnswer(text, int(start)) for text, start in zip(texts, starts)],
+            is_impossible=bool(first(fields, "is_impossible", 0)),
+        )
+
+    def serving_request(self, example: Any) -> dict[str, Any]:
+        return {"question": example.question, "context": example.context}
 
     def learn_from(self, examples: Sequence[Any]) -> None:
         return None
@@ -171,6 +200,14 @@ class SpanTask(TaskShape):
             return squad_v1_metrics(gold, texts)
         null_odds = {q: p.null_score_diff for q, p in predictions.items()}
         return squad_v2_metrics(gold, texts, null_odds, self.config.null_score_diff_threshold)
+
+    def served_metrics(self, examples: Sequence[Any], results: Sequence[Any]) -> dict[str, float]:
+        """The official v1.1 / v2.0 metrics of the served answers ("" is no answer)."""
+        from bert_tf.evaluation import squad_gold_answers, squad_v1_metrics, squad_v2_metrics
+
+        gold = squad_gold_answers(examples)
+        texts = {example.qas_id: result.text for example, result in zip(examples, results)}
+        return squad_v2_metrics(gold, texts) if self.version_2 else squad_v1_metrics(gold, texts)
 
     def score_files(self, gold: str | None, predictions: str, **options: Any) -> dict[str, float]:
         """The official evaluate-v1.1 / v2.0 metrics of `{qas_id: answer text}` JSON; v2.0

@@ -57,6 +57,7 @@ class TaggingTask(TaskShape):
     task_names = ("conll",)
     served_as = ("tagging",)
     config_class = TaggingConfig
+    free_text_fields = ("id", "tokens")
     main_metric = "f1"
     predictions_file = "predictions.conll"
     model_class = "bert_tf.models.bert_token_classifier:BertTokenClassifier"
@@ -67,10 +68,23 @@ class TaggingTask(TaskShape):
     def serving_settings(self) -> dict[str, Any]:
         return {"stride": self.config.stride}
 
-    def read(self, path: str | os.PathLike) -> list:
+    def read_file(self, path: str | os.PathLike) -> list:
         from bert_tf.data.readers.conll import read_conll
 
         return read_conll(path)
+
+    def to_record(self, example: Any) -> dict[str, Any]:
+        return {"id": example.guid, "tokens": list(example.words), "tags": example.labels}
+
+    def from_record(self, fields: Mapping[str, list[Any]]) -> Any:
+        from bert_tf.data.readers.records import TaggingExample
+        from bert_tf.tasks.task_records import first
+
+        tags = fields.get("tags")
+        return TaggingExample(str(first(fields, "id", "")), list(fields.get("tokens", [])), tags)
+
+    def serving_request(self, example: Any) -> dict[str, Any]:
+        return {"text": " ".join(example.words)}
 
     def learn_from(self, examples: Sequence[Any]) -> None:
         if self.labels is None:
@@ -113,6 +127,14 @@ class TaggingTask(TaskShape):
         from bert_tf.evaluation import entity_metrics
 
         return entity_metrics([example.labels for example in examples], predictions)
+
+    def served_metrics(self, examples: Sequence[Any], results: Sequence[Any]) -> dict[str, float]:
+        """conlleval's entity metrics of the served entities, asked about each sentence's
+        words joined by spaces (each word takes the entity that covers its first character)."""
+        from bert_tf.tasks.entity import word_tags
+
+        predicted = [word_tags(e.words, r.entities) for e, r in zip(examples, results)]
+        return self.metrics(examples, predicted)
 
     def score_files(self, gold: str | None, predictions: str, **options: Any) -> dict[str, float]:
         """conlleval's entity metrics of a conlleval file (`word gold predicted`; `gold`

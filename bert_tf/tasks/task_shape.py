@@ -90,6 +90,7 @@ class TaskShape:
     serving_module: ClassVar[str] = ""
     results: ClassVar[dict[str, str]] = {}
     sample_inputs: ClassVar[dict[str, list[str]]] = {}
+    free_text_fields: ClassVar[tuple[str, ...]] = ()  # record fields of free text (no enum)
 
     def __init__(self, config: TaskConfig) -> None:
         if not isinstance(config, self.config_class):
@@ -141,7 +142,29 @@ class TaskShape:
 
     # --- data -------------------------------------------------------------------------------
     def read(self, path: str | os.PathLike) -> list:
-        """The examples of one file of this task."""
+        """The examples of one file of this task: its own formats (`read_file`), or TFRecords
+        of `tf.train.Example`s with the shape's raw fields (a `.tfrecord[.gz]` file or a
+        directory of them, such as an ExampleGen split)."""
+        from bert_tf.tasks.task_records import is_record_path, read_records
+
+        if is_record_path(path):
+            return [self.from_record(fields) for fields in read_records(path)]
+        return self.read_file(path)
+
+    def read_file(self, path: str | os.PathLike) -> list:
+        """The examples of one file in a format of this shape's own (CSV, SQuAD JSON, ...)."""
+        raise NotImplementedError
+
+    def to_record(self, example: Any) -> dict[str, Any]:
+        """The raw fields of one example, for a `tf.train.Example` (see `task_records`)."""
+        raise ValueError(f"the {self.shape} shape has no task records")
+
+    def from_record(self, fields: Mapping[str, list[Any]]) -> Any:
+        """The example back from the decoded fields of its record."""
+        raise ValueError(f"the {self.shape} shape has no task records")
+
+    def serving_request(self, example: Any) -> dict[str, Any]:
+        """The raw inputs of `serving_default` that ask the model about `example`."""
         raise NotImplementedError
 
     @staticmethod
@@ -212,6 +235,11 @@ class TaskShape:
         from bert_tf.tasks.prediction_files import write_index_predictions
 
         return write_index_predictions(Path(out_dir) / self.predictions_file, rows)
+
+    def served_metrics(self, examples: Sequence[Any], results: Sequence[Any]) -> dict[str, float]:
+        """The official metrics of a served model's answers: one typed result of
+        `serving_default` (`result_type`) per example, asked with `serving_request`."""
+        raise ValueError(f"the {self.shape} shape has no metrics of served answers")
 
     def score_files(self, gold: str | None, predictions: str, **options: Any) -> dict[str, float]:
         """The official metrics of a predictions file (as `write_predictions` writes it)

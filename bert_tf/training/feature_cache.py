@@ -29,12 +29,17 @@ TARGET = "__target__"  # the key of a single (non-dict) target array
 
 
 def fingerprint(files: Iterable[str | Path], settings: Mapping[str, Any]) -> str:
-    """sha256 over the files' bytes and the JSON of `settings`."""
+    """sha256 over the files' bytes and the JSON of `settings` (a directory of task records,
+    such as an ExampleGen split, counts as its files; any `tf.io.gfile` path)."""
+    from bert_tf.tasks.task_records import record_files
+
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
     for path in files:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        names = record_files(path) if tf.io.gfile.isdir(str(path)) else [str(path)]
+        for name in names:
+            with tf.io.gfile.GFile(name, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
     return digest.hexdigest()
 
 

@@ -66,6 +66,21 @@ def test_served_answers_equal_the_in_process_ones(shape_runs, server, name):
     ]
 
 
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_served_metric_equals_the_library_metric(shape_runs, name):
+    """The official metric of the export's served answers (what the pipeline's evaluator
+    blesses on) equals the one fine-tuning computes in process on the same examples."""
+    from bert_tf.export.served_evaluation import evaluate_export
+
+    run = shape_runs[name]
+    task, examples = run["bundle"].task, run["examples"]
+    predictions = task.predict(run["bundle"].model, examples, run["features"])
+    expected = task.metrics(examples, predictions)
+    served = evaluate_export(run["export"], task, examples, batch_size=3)
+    assert task.main_metric in served
+    assert {k: round(served[k], 4) for k in served} == {k: round(expected[k], 4) for k in served}
+
+
 def test_bert_tf_predict_answers_a_multiple_choice_model(shape_runs, server, capsys):
     row = CASES["swag"].rows[1]
     assert main(["predict", "--target", server.target, "--model", "swag", *row]) == 0
