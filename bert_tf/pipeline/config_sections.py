@@ -1,19 +1,57 @@
 """The sections of `PipelineConfig`, one frozen dataclass per pipeline stage.
 
-Every default runs the tiny local pipeline; `settings` mappings pass any further field of the
-library's own config (`PretrainingConfig`, `FinetuneConfig`) through unchanged.
+Every default runs the tiny local pipeline. The two training sections are the library's own
+configs: `PretrainSection` has the fields of `PretrainingConfig` and `FinetuneSection` those
+of `FinetuneConfig` (same names, types and checks), less the ones the pipeline fills in from
+its artifacts (data files, output directory, vocabulary, casing, sequence lengths of the
+pre-training data), with defaults for the tiny pipeline.
 
 Example:
-    >>> FinetuneSection().epochs, EvaluationSection().metric
-    (6, 'accuracy')
+    >>> FinetuneSection().epochs, FinetuneSection().warmup_ratio, EvaluationSection().max_drop
+    (6, 0.1, 0.05)
+    >>> TaskDataSection(task="squad-v1.1").task
+    'squad-v1.1'
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import typing
 from typing import Any
 
+from bert_tf.training.finetune_config import FinetuneConfig
+from bert_tf.training.pretraining_config import PretrainingConfig
+
 TINY_ARCHITECTURE = {"num_layers": 2, "hidden_size": 64, "num_heads": 2, "intermediate_size": 128}
+
+
+def section_of(
+    name: str, config_class: type, filled_in: tuple[str, ...], defaults: dict[str, Any], doc: str
+) -> type:
+    """A frozen dataclass with `config_class`'s fields except `filled_in`, `defaults` replacing
+    the library's defaults (field help and types are kept)."""
+    hints = typing.get_type_hints(config_class)
+    fields = []
+    for field in dataclasses.fields(config_class):
+        if field.name in filled_in:
+            continue
+        if field.name in defaults:
+            value = defaults[field.name]
+        elif field.default_factory is not dataclasses.MISSING:
+            value = field.default_factory()
+        else:
+            value = field.default
+        if value is dataclasses.MISSING:
+            raise TypeError(f"{config_class.__name__}.{field.name} needs a pipeline default")
+        spec = dataclasses.field(
+            default_factory=lambda value=value: copy.deepcopy(value), metadata=field.metadata
+        )
+        fields.append((field.name, hints[field.name], spec))
+    section = dataclasses.make_dataclass(name, fields, frozen=True)
+    section.__doc__ = doc
+    section.__module__ = __name__
+    return section
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,15 +65,17 @@ class CorpusSection:
 
 @dataclasses.dataclass(frozen=True)
 class TaskDataSection:
-    """The fine-tuning task files (CSV with a header: text[,text_pair],label)."""
+    """The fine-tuning task: its name (any `bert-tf finetune --task`) and its files, in the
+    task's own format (CSV/TSV/JSONL rows, GLUE TSV, SQuAD JSON, CoNLL, SWAG CSV, ...)."""
 
-    input_base: str = ""  # directory of CSVs ("": the docstring task, see PipelineConfig)
-    train_pattern: str = "train/*.csv"  # glob under input_base for the train split
-    eval_pattern: str = "eval/*.csv"  # glob for the eval split ("": hash-split train_pattern)
+    task: str = "csv"  # csv: rows text[,text_pair],label with a header
+    input_base: str = ""  # directory of task files ("": the task's offline set, if it has one)
+    train_pattern: str = "train/*"  # glob under input_base for the train split
+    eval_pattern: str = "eval/*"  # glob for the eval split ("": hash-split train_pattern)
     hash_buckets: list[int] = dataclasses.field(default_factory=lambda: [4, 1])  # train, eval
     schema_file: str = ""  # curated schema.pbtxt (ImportSchemaGen); "": infer from train
-    train_per_class: int = 200  # default docstring task: train rows per label
-    eval_per_class: int = 25  # default docstring task: eval rows per label
+    offline_train: int = 200  # offline set's train size (csv: rows per label; else examples)
+    offline_eval: int = 25  # offline set's eval size (csv: rows per label; else examples)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,39 +87,55 @@ class VocabularySection:
     lower_case: bool = True  # uncased vocabulary and tokenizer
 
 
-@dataclasses.dataclass(frozen=True)
-class PretrainSection:
-    """Pre-training Trainer (`bert_tf.training.pretraining_run.run_pretraining`)."""
+# Filled in by the pipeline: the records, work directory and vocabulary of its artifacts, and
+# the sequence lengths and casing the pre-training data was written with.
+PRETRAIN_FILLED_IN = (
+    "train_data", "output_dir", "vocab", "lower_case", "max_seq_length", "max_predictions_per_seq",
+)  # fmt: skip
+PretrainSection = section_of(
+    "PretrainSection",
+    PretrainingConfig,
+    PRETRAIN_FILLED_IN,
+    {
+        "config_overrides": dict(TINY_ARCHITECTURE),
+        "batch_size": 16,
+        "num_train_steps": 40,
+        "num_warmup_steps": 4,
+        "learning_rate": 1e-3,
+        "checkpoint_every": 10,
+        "verbose": 2,
+    },
+    "Pre-training Trainer: `PretrainingConfig`'s fields (`bert_tf.training.pretraining_run`).",
+)
 
-    preset: str = "bert_tiny"  # BertConfig preset
-    config_overrides: dict[str, Any] = dataclasses.field(
-        default_factory=lambda: dict(TINY_ARCHITECTURE)
-    )  # BertConfig overrides of the preset
-    batch_size: int = 16
-    num_train_steps: int = 40
-    num_warmup_steps: int = 4
-    learning_rate: float = 1e-3
-    checkpoint_every: int = 10  # steps between checkpoints a killed run resumes from
-    settings: dict[str, Any] = dataclasses.field(default_factory=dict)  # PretrainingConfig
-
-
-@dataclasses.dataclass(frozen=True)
-class FinetuneSection:
-    """Fine-tuning Trainer (`bert_tf.training.finetune_run.run_finetuning`) + export."""
-
-    init: str = ""  # "": the pre-trained model; else an HF checkpoint dir or package:NAME/PATH
-    max_seq_length: int = 32
-    epochs: int = 6
-    batch_size: int = 32
-    learning_rate: float = 1e-3
-    settings: dict[str, Any] = dataclasses.field(default_factory=dict)  # FinetuneConfig fields
+# Filled in by the pipeline: the task (task_data.task), its ExampleGen splits, the Trainer's
+# run directory, and the vocabulary and casing of the base model.
+FINETUNE_FILLED_IN = ("task", "train_file", "eval_file", "output_dir", "test_file", "vocab",
+                      "lower_case")  # fmt: skip
+FinetuneSection = section_of(
+    "FinetuneSection",
+    FinetuneConfig,
+    FINETUNE_FILLED_IN,
+    {
+        "init": "",  # "": the pre-trained model; else any checkpoint bert-tf reads
+        "max_seq_length": 32,
+        "epochs": 6,
+        "batch_size": 32,
+        "learning_rate": 1e-3,
+        "verbose": 2,
+    },
+    "Fine-tuning Trainer + export: `FinetuneConfig`'s fields (`bert_tf.training.finetune_run`);"
+    " `init` is empty for the pipeline's own pre-trained model.",
+)
 
 
 @dataclasses.dataclass(frozen=True)
 class EvaluationSection:
-    """Evaluator (TFMA on `serve_examples`): blesses a model above both thresholds."""
+    """TaskEvaluator: the served model's official task metric on the eval split; a model is
+    blessed at or above `lower_bound` and at most `max_drop` below the last blessed one.
+    Values are on the metric's own scale (accuracy 0-1; SQuAD EM/F1 and entity F1 0-100)."""
 
-    metric: str = "accuracy"  # exact match of the predicted and gold `label`
+    metric: str = ""  # "": the task's main metric (accuracy, f1, matthews_corr, pearson, ...)
     lower_bound: float = 0.3  # value threshold (4 balanced classes: chance is 0.25)
     max_drop: float = 0.05  # change threshold: at most this much below the blessed model
 

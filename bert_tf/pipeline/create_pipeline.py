@@ -1,20 +1,23 @@
 """`create_pipeline(config)`: the TFX pipeline from raw text to a pushed SavedModel.
 
-    task CSVs -> CsvExampleGen -> StatisticsGen -> SchemaGen -> ExampleValidator -> ValidationGate
+    task files -> TaskExampleGen -> StatisticsGen -> SchemaGen -> FreeTextSchema
+               -> ExampleValidator -> ValidationGate
     corpus -> CorpusGen -> VocabularyGen -> PretrainingDataGen -> Trainer (pre-train)
-           -> Trainer (fine-tune + export) -> Evaluator (vs latest blessed) -> ServingCanary
+           -> Trainer (fine-tune + export) -> TaskEvaluator (vs latest blessed) -> ServingCanary
            -> Pusher (only when both blessed)
 
-The pre-training branch starts after the gate, so no compute goes to pre-training on task
-data that breaks its schema. With `vocabulary.vocab_file` the vocabulary is imported instead
-of learned; with `finetune.init` (an HF checkpoint) the whole pre-training branch is left
-out and the checkpoint is imported as the fine-tuning Trainer's base model. The function is
-pure: it reads and writes nothing.
+TaskExampleGen reads the files of `task_data.task` (any task `bert-tf finetune` takes) in the
+task's own format and writes the shape's raw fields as tf.Examples, which the fine-tuning
+Trainer reads back through the same shape. The pre-training branch starts after the gate, so no
+compute goes to pre-training on task data that breaks its schema. With `vocabulary.vocab_file`
+the vocabulary is imported instead of learned; with `finetune.init` (an HF checkpoint) the
+whole pre-training branch is left out and the checkpoint is imported as the fine-tuning
+Trainer's base model. The function is pure: it reads and writes nothing.
 
 Example:
     >>> pipeline = create_pipeline(PipelineConfig())  # doctest: +SKIP
     >>> [c.id for c in pipeline.components][:3]  # doctest: +SKIP
-    ['CsvExampleGen', 'StatisticsGen', 'SchemaGen']
+    ['TaskExampleGen', 'StatisticsGen', 'SchemaGen']
 """
 
 from __future__ import annotations
@@ -29,13 +32,15 @@ from tfx import v1 as tfx
 from bert_tf.pipeline.artifacts import Vocabulary
 from bert_tf.pipeline.baseline_strategy import CANDIDATE_KEY, LatestBlessedOtherModelStrategy
 from bert_tf.pipeline.components.corpus_gen import CorpusGen
+from bert_tf.pipeline.components.free_text_schema import FreeTextSchema
 from bert_tf.pipeline.components.pretraining_data_gen import PretrainingDataGen
 from bert_tf.pipeline.components.serving_canary import ServingCanary
-from bert_tf.pipeline.components.text_evaluator import TextEvaluator
+from bert_tf.pipeline.components.task_evaluator import TaskEvaluator
+from bert_tf.pipeline.components.task_example_gen import TaskExampleGen
 from bert_tf.pipeline.components.validation_gate import ValidationGate
 from bert_tf.pipeline.components.vocabulary_gen import VocabularyGen
-from bert_tf.pipeline.eval_config import make_eval_config
 from bert_tf.pipeline.pipeline_config import PipelineConfig
+from bert_tf.pipeline.typed_config import to_mapping
 
 PRETRAIN_RUN_FN = "bert_tf.pipeline.pretrain_trainer.run_fn"
 FINETUNE_RUN_FN = "bert_tf.pipeline.finetune_trainer.run_fn"
@@ -69,21 +74,35 @@ def _task_data(config: PipelineConfig) -> list[Any]:
             for name, count in zip(("train", "eval"), section.hash_buckets)
         ]
         output = tfx.proto.Output(split_config=tfx.proto.SplitConfig(splits=buckets))
-    example_gen = tfx.components.CsvExampleGen(
-        input_base=resolve_path(config.task_dir), input_config=split_input, output_config=output
+    example_gen = TaskExampleGen(
+        resolve_path(config.task_dir),
+        section.task,
+        dict(config.finetune.task_options),
+        input_config=split_input,
+        output_config=output,
     )
     statistics = tfx.components.StatisticsGen(examples=example_gen.outputs["examples"])
+    nodes = [example_gen, statistics]
     if section.schema_file:
         schema = tfx.components.ImportSchemaGen(schema_file=resolve_path(section.schema_file))
+        schema_channel = schema.outputs["schema"]
+        nodes.append(schema)
     else:  # learned from train, so an eval label or column train never had is an anomaly
-        schema = tfx.components.SchemaGen(
+        inferred = tfx.components.SchemaGen(
             statistics=statistics.outputs["statistics"], exclude_splits=["eval"]
         )
+        schema = FreeTextSchema(
+            schema=inferred.outputs["schema"],
+            task=section.task,
+            task_options=_json(config.finetune.task_options),
+        )
+        schema_channel = schema.outputs["curated"]
+        nodes += [inferred, schema]
     validator = tfx.components.ExampleValidator(
-        statistics=statistics.outputs["statistics"], schema=schema.outputs["schema"]
+        statistics=statistics.outputs["statistics"], schema=schema_channel
     )
     gate = ValidationGate(anomalies=validator.outputs["anomalies"])
-    return [example_gen, statistics, schema, validator, gate]
+    return [*nodes, validator, gate]
 
 
 def _pretraining(config: PipelineConfig, gate: Any) -> list[Any]:
@@ -109,18 +128,11 @@ def _pretraining(config: PipelineConfig, gate: Any) -> list[Any]:
         settings=_json(data_config.to_dict()),
     )
     section = config.pretrain
-    settings = {
-        "preset": section.preset,
-        "config_overrides": dict(section.config_overrides),
+    settings = {  # PretrainingConfig fields; the Trainer adds the records, work dir and vocab
+        **to_mapping(section),
         "lower_case": vocabulary.lower_case,
         "max_seq_length": data_config.max_seq_length,
         "max_predictions_per_seq": data_config.max_predictions_per_seq,
-        "batch_size": section.batch_size,
-        "num_warmup_steps": section.num_warmup_steps,
-        "learning_rate": section.learning_rate,
-        "checkpoint_every": section.checkpoint_every,
-        "verbose": 2,
-        **section.settings,
     }
     trainer = tfx.components.Trainer(
         run_fn=PRETRAIN_RUN_FN,
@@ -159,6 +171,8 @@ def _canary(config: PipelineConfig, model: Any, examples: Any) -> Any:
         return ServingCanary(
             model=model,
             examples=examples,
+            task=config.task_data.task,
+            task_options=_json(config.finetune.task_options),
             golden_requests=section.golden_requests,
             timeout_seconds=section.timeout_seconds,
         )
@@ -211,16 +225,14 @@ def create_pipeline(config: PipelineConfig, for_kubeflow: bool = False) -> tfx.d
         branch = _pretraining(config, gate)
         nodes += branch
         base_model = branch[-1].outputs["model"]
-    section = config.finetune
+    # FinetuneConfig fields; the Trainer adds the splits, its run directory and the base model
+    # (`init` arrives as the base_model artifact)
     finetune_settings = {
-        "max_seq_length": section.max_seq_length,
-        "epochs": section.epochs,
-        "batch_size": section.batch_size,
-        "learning_rate": section.learning_rate,
+        **to_mapping(config.finetune),
+        "task": config.task_data.task,
         "lower_case": config.vocabulary.lower_case,
-        "verbose": 2,
-        **section.settings,
     }
+    del finetune_settings["init"]
     finetune = tfx.components.Trainer(
         run_fn=FINETUNE_RUN_FN,
         examples=example_gen.outputs["examples"],
@@ -232,12 +244,15 @@ def create_pipeline(config: PipelineConfig, for_kubeflow: bool = False) -> tfx.d
     finetune.add_upstream_node(gate)
     model = finetune.outputs["model"]
     baseline = _baseline(model, for_kubeflow)
-    evaluator = TextEvaluator(
+    evaluator = TaskEvaluator(
         examples=example_gen.outputs["examples"],
         model=model,
         baseline_model=baseline.outputs["model"],
-        eval_config=make_eval_config(config.evaluation),
-        example_splits=["eval"],
+        task=config.task_data.task,
+        task_options=_json(config.finetune.task_options),
+        metric=config.evaluation.metric,
+        lower_bound=config.evaluation.lower_bound,
+        max_drop=config.evaluation.max_drop,
     )
     canary = _canary(config, model, example_gen.outputs["examples"])
     serving_base = os.path.join(resolve_path(config.serving_dir), config.push.model_name)

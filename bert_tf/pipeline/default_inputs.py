@@ -2,8 +2,12 @@
 
 When the config names no corpus or task data, the runner writes the embedded offline data
 under the pipeline root: `inputs/corpus/corpus.txt` (`bert_tf.datasets.offline_corpus`) and
-`inputs/task/{train,eval}/*.csv` (`bert_tf.datasets.docstring_task`). Files that exist are
-left alone, so a rerun sees the same inputs (same fingerprints) and hits the cache.
+`inputs/task/{train,eval}/` in the format of `task_data.task`: the docstring task's CSV for
+`csv` (`docstring_task`), the docstring QA set's SQuAD JSON for `squad-v1.1`
+(`docstring_qa`), and the docstring continuations' SWAG CSV for `swag` and
+`multiple-choice` (`docstring_choice`). Other tasks have no offline set: their config names
+`task_data.input_base`. Files that exist are left alone, so a rerun sees the same inputs
+(same fingerprints) and hits the cache.
 
 Example:
     >>> written = prepare_default_inputs(PipelineConfig())  # doctest: +SKIP
@@ -16,6 +20,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from bert_tf.pipeline.pipeline_config import PipelineConfig
@@ -36,24 +41,53 @@ def write_offline_corpus(directory: str, max_bytes: int) -> Path:
     return path
 
 
-def write_docstring_task(directory: str, train_per_class: int, eval_per_class: int) -> Path:
+def _docstring_task(scratch: str, train: int, evaluation: int) -> dict:
     from bert_tf.datasets.docstring_task import make_docstring_task
 
-    with tempfile.TemporaryDirectory() as scratch:
-        info = make_docstring_task(
-            scratch, train_per_class=train_per_class, dev_per_class=eval_per_class
+    return make_docstring_task(scratch, train_per_class=train, dev_per_class=evaluation)
+
+
+def _docstring_qa(scratch: str, train: int, evaluation: int) -> dict:
+    from bert_tf.datasets.docstring_qa import make_docstring_qa
+
+    return make_docstring_qa(scratch, max_train=train, max_dev=evaluation)
+
+
+def _docstring_choice(scratch: str, train: int, evaluation: int) -> dict:
+    from bert_tf.datasets.docstring_choice import make_docstring_choice
+
+    return make_docstring_choice(scratch, train_examples=train, dev_examples=evaluation)
+
+
+# task name -> writer of its offline set (train and dev files in the task's format)
+OFFLINE_TASKS: dict[str, Callable[[str, int, int], dict]] = {
+    "csv": _docstring_task,
+    "squad-v1.1": _docstring_qa,
+    "swag": _docstring_choice,
+    "multiple-choice": _docstring_choice,
+}
+
+
+def write_offline_task(task: str, directory: str, train: int, evaluation: int) -> Path:
+    """Writes the offline set of `task` as `directory/{train,eval}/` files."""
+    if task not in OFFLINE_TASKS:
+        raise ValueError(
+            f"task {task!r} has no offline data set: set task_data.input_base to a directory "
+            f"of its files (offline sets exist for {', '.join(OFFLINE_TASKS)})"
         )
+    with tempfile.TemporaryDirectory() as scratch:
+        info = OFFLINE_TASKS[task](scratch, train, evaluation)
         staged = Path(scratch) / "staged"
         for split, source in (("train", info["train"]), ("eval", info["dev"])):
             (staged / split).mkdir(parents=True)
-            shutil.copyfile(source, staged / split / f"{split}.csv")
+            shutil.copyfile(source, staged / split / f"{split}{Path(source).suffix}")
         os.makedirs(os.path.dirname(os.path.abspath(directory)), exist_ok=True)
         shutil.copytree(staged, directory, dirs_exist_ok=True)
     return Path(directory)
 
 
 def prepare_default_inputs(config: PipelineConfig) -> dict[str, Path]:
-    """Writes the offline corpus and docstring task where the config uses them and they are
+    """Writes the offline corpus and task set where the config uses them and they are
     missing; returns what it wrote."""
     written = {}
     uses_corpus = not config.corpus.input_base and not config.imports_checkpoint
@@ -61,7 +95,7 @@ def prepare_default_inputs(config: PipelineConfig) -> dict[str, Path]:
         written["corpus"] = write_offline_corpus(config.corpus_dir, config.corpus.offline_bytes)
     if not config.task_data.input_base and not _has_files(config.task_dir):
         section = config.task_data
-        written["task"] = write_docstring_task(
-            config.task_dir, section.train_per_class, section.eval_per_class
+        written["task"] = write_offline_task(
+            section.task, config.task_dir, section.offline_train, section.offline_eval
         )
     return written

@@ -23,7 +23,7 @@ import dataclasses
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bert_tf.data.pretraining.config import PretrainingDataConfig
 from bert_tf.pipeline.config_sections import (
@@ -39,6 +39,10 @@ from bert_tf.pipeline.config_sections import (
     VocabularySection,
 )
 from bert_tf.pipeline.typed_config import from_mapping, to_mapping
+
+if TYPE_CHECKING:
+    from bert_tf.training.finetune_config import FinetuneConfig
+    from bert_tf.training.pretraining_config import PretrainingConfig
 
 TINY_DATA = PretrainingDataConfig(
     max_seq_length=32, max_predictions_per_seq=5, dupe_factor=2, num_shards=2, seed=1
@@ -91,6 +95,36 @@ class PipelineConfig:
     def imports_checkpoint(self) -> bool:
         """Fine-tuning starts from a named checkpoint: no vocabulary or pre-training steps."""
         return bool(self.finetune.init)
+
+    def __post_init__(self) -> None:
+        """The training sections are checked as the library configs they become."""
+        self.pretraining_config(train_data="records", output_dir="work", vocab=None)
+        self.finetune_config(train_file="train", eval_file="eval", output_dir="run", init="init")
+
+    def pretraining_config(self, **filled_in: Any) -> PretrainingConfig:
+        """The pre-training Trainer's `PretrainingConfig`: the `pretrain` section, the casing
+        and the sequence lengths of the pre-training data, and `filled_in` (`train_data`,
+        `output_dir`, `vocab`)."""
+        from bert_tf.training.pretraining_config import PretrainingConfig
+
+        return PretrainingConfig(
+            **to_mapping(self.pretrain),
+            lower_case=self.vocabulary.lower_case,
+            max_seq_length=self.pretraining_data.max_seq_length,
+            max_predictions_per_seq=self.pretraining_data.max_predictions_per_seq,
+            **filled_in,
+        )
+
+    def finetune_config(self, **filled_in: Any) -> FinetuneConfig:
+        """The fine-tuning Trainer's `FinetuneConfig`: `task_data.task`, the `finetune`
+        section, the vocabulary's casing, and `filled_in` (`train_file`, `eval_file`,
+        `output_dir`, `init`)."""
+        from bert_tf.training.finetune_config import FinetuneConfig
+
+        values = {**to_mapping(self.finetune), **filled_in}
+        return FinetuneConfig(
+            task=self.task_data.task, lower_case=self.vocabulary.lower_case, **values
+        )
 
     def replace(self, **changes: Any) -> PipelineConfig:
         return dataclasses.replace(self, **changes)

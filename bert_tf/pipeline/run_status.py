@@ -4,7 +4,7 @@
 Example:
     >>> runs = list_runs("pipeline_output/root/metadata.sqlite")  # doctest: +SKIP
     >>> [(c.component, c.state) for c in runs[-1].components][:2]  # doctest: +SKIP
-    [('CsvExampleGen', 'CACHED'), ('StatisticsGen', 'CACHED')]
+    [('TaskExampleGen', 'CACHED'), ('StatisticsGen', 'CACHED')]
 """
 
 from __future__ import annotations
@@ -51,8 +51,8 @@ def _store(metadata_file: str):
 
 # Output-artifact custom properties a run summary shows (the vocabulary's figures, the
 # evaluator's and pusher's verdicts).
-PROPERTIES = ("vocab_size", "unk_rate", "tokens_per_word", "blessed", "pushed", "pushed_version",
-              "pushed_destination")  # fmt: skip
+PROPERTIES = ("vocab_size", "unk_rate", "tokens_per_word", "metric", "value", "blessed", "pushed",
+              "pushed_version", "pushed_destination")  # fmt: skip
 
 
 def _value(value) -> str:

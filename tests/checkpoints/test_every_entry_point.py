@@ -12,10 +12,12 @@ import numpy as np
 import pytest
 from ckpt_helpers import TINY, randomize
 from format_writers import KINDS, Written, write, write_vocab
+from tfx.utils import path_utils
 
 from bert_tf.checkpoints import CHECKPOINTS, FORMATS, load_checkpoint
 from bert_tf.cli import main
 from bert_tf.models import BertBackbone, BertPretrainer
+from bert_tf.pipeline.finetune_trainer import resolve_base_model
 from bert_tf.tasks.model_sources import load_backbone
 from bert_tf.training.warm_start import copy_initial_weights, load_initial_checkpoint
 
@@ -100,6 +102,13 @@ def test_finetune_init_and_from_preset(kind, written, source, vocab):
             load_backbone(str(want.path))
     given = None if want.has_vocab else vocab
     backbone, tokenizer, _ = load_backbone(str(want.path), given, lower_case=want.lower_case)
+    _same(backbone, source.backbone)
+    _check_tokenizer(tokenizer, want)
+    # the pipeline's finetune.init: an Importer's artifact URI is the checkpoint itself, and
+    # the Trainer is handed <uri>/Format-Serving (a file checkpoint too)
+    base_model = resolve_base_model(path_utils.serving_model_path(str(want.path)))
+    assert base_model == str(want.path)
+    backbone, tokenizer, _ = load_backbone(base_model, given, lower_case=want.lower_case)
     _same(backbone, source.backbone)
     _check_tokenizer(tokenizer, want)
     if want.format != "google":  # a recorded casing wins over the caller's default

@@ -3,7 +3,9 @@ and Beam args."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 
@@ -12,9 +14,10 @@ from bert_tf.pipeline.pipeline_config import PipelineConfig
 IMAGE = "gcr.io/project/bert-tf-pipeline:test"
 BEAM_ARGS = ["--runner=DataflowRunner", "--project=project", "--region=us-central1"]
 COMPONENTS = {
-    "CsvExampleGen",
+    "TaskExampleGen",
     "StatisticsGen",
     "SchemaGen",
+    "FreeTextSchema",
     "ExampleValidator",
     "ValidationGate",
     "CorpusGen",
@@ -22,11 +25,13 @@ COMPONENTS = {
     "PretrainingDataGen",
     "PretrainTrainer",
     "FinetuneTrainer",
-    "TextEvaluator",
+    "TaskEvaluator",
     "ServingCanary",
     "Pusher",
 }
-BEAM_COMPONENTS = {"CsvExampleGen", "StatisticsGen", "PretrainingDataGen", "TextEvaluator"}
+PRETRAINING_COMPONENTS = {"CorpusGen", "VocabularyGen", "PretrainingDataGen", "PretrainTrainer"}
+CONFIGS = Path(__file__).parents[2] / "pipelines" / "configs"
+BEAM_COMPONENTS = {"TaskExampleGen", "StatisticsGen", "PretrainingDataGen"}
 
 
 def test_runner_is_importable():
@@ -79,3 +84,31 @@ def test_run_fns_are_module_paths(spec):
     assert "bert_tf.pipeline.pretrain_trainer.run_fn" in text
     assert "bert_tf.pipeline.finetune_trainer.run_fn" in text
     assert ".whl" not in text  # TFX packaged no user-module wheel
+
+
+@pytest.mark.parametrize("name", ["squad", "conll"])
+def test_a_qa_and_a_tagging_config_compile_to_a_valid_spec(name, tmp_path):
+    """The example configs of other shapes, moved onto gs://, compile into a PipelineJob
+    whose spec parses as the KFP v2 proto and runs every component in the image."""
+    from google.protobuf import json_format
+    from kfp.pipeline_spec import pipeline_spec_pb2
+
+    from bert_tf.pipeline.kubeflow_compile import compile_kubeflow
+
+    config = PipelineConfig.load(CONFIGS / f"{name}.yaml")
+    config = config.replace(
+        pipeline_root="gs://bucket/root",
+        task_data=dataclasses.replace(config.task_data, input_base="gs://bucket/task"),
+        push=dataclasses.replace(config.push, serving_dir="gs://bucket/serving"),
+        kubeflow=dataclasses.replace(config.kubeflow, image=IMAGE),
+        beam=dataclasses.replace(config.beam, args=BEAM_ARGS),
+    )
+    spec = json.loads(compile_kubeflow(config, tmp_path / "pipeline.json").read_text())
+    json_format.ParseDict(spec["pipelineSpec"], pipeline_spec_pb2.PipelineSpec())
+    imported = {"CheckpointImporter"} | COMPONENTS - PRETRAINING_COMPONENTS
+    assert set(spec["pipelineSpec"]["root"]["dag"]["tasks"]) >= imported
+    executors = spec["pipelineSpec"]["deploymentSpec"]["executors"]
+    example_gen = executors["TaskExampleGen_executor"]["container"]
+    assert example_gen["image"] == IMAGE and name.replace("squad", "squad-v1.1") in json.dumps(
+        spec["pipelineSpec"]["root"]["dag"]["tasks"]["TaskExampleGen"]
+    )

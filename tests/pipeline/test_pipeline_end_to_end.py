@@ -84,7 +84,7 @@ def test_killed_run_stopped_in_pretraining(runs):
 
 def test_rerun_reuses_finished_components_and_resumes_training(runs):
     resumed = runs["resumed"]
-    for name in ("CsvExampleGen", "StatisticsGen", "CorpusGen", "VocabularyGen"):
+    for name in ("TaskExampleGen", "StatisticsGen", "CorpusGen", "VocabularyGen"):
         assert resumed.state_of(name) == "CACHED", name
     assert resumed.state_of("PretrainingDataGen") == "CACHED"
     assert resumed.state_of("PretrainTrainer") == "COMPLETE"
@@ -95,7 +95,7 @@ def test_rerun_reuses_finished_components_and_resumes_training(runs):
 
 def test_blessed_model_is_pushed(runs):
     resumed = runs["resumed"]
-    assert _component(resumed, "TextEvaluator").properties["blessed"] == "1"
+    assert _component(resumed, "TaskEvaluator").properties["blessed"] == "1"
     assert _component(resumed, "ServingCanary").properties["blessed"] == "1"
     assert _component(resumed, "Pusher").properties["pushed"] == "1"
     assert len(runs["versions_after_resume"]) == 1
@@ -106,13 +106,13 @@ def test_unchanged_rerun_hits_the_cache(runs):
     resolver = states.pop("LatestBlessedModel")  # resolvers always run
     assert resolver == "COMPLETE"
     assert set(states.values()) == {"CACHED"}, states
-    assert len(states) == 13
+    assert len(states) == 14
 
 
 def test_worse_model_than_the_blessed_one_is_not_pushed(runs):
     worse = runs["worse"]
     assert worse.state_of("FinetuneTrainer") == "COMPLETE"  # really retrained
-    assert _component(worse, "TextEvaluator").properties["blessed"] == "0"
+    assert _component(worse, "TaskEvaluator").properties["blessed"] == "0"
     assert _component(worse, "Pusher").properties["pushed"] == "0"
     assert runs["versions_after_worse"] == runs["versions_after_resume"]
 
@@ -120,7 +120,7 @@ def test_worse_model_than_the_blessed_one_is_not_pushed(runs):
 def test_model_below_the_value_threshold_is_not_pushed(runs):
     unreachable = runs["unreachable"]
     assert unreachable.state_of("FinetuneTrainer") == "CACHED"
-    assert _component(unreachable, "TextEvaluator").properties["blessed"] == "0"
+    assert _component(unreachable, "TaskEvaluator").properties["blessed"] == "0"
     assert _component(unreachable, "Pusher").properties["pushed"] == "0"
     assert runs["versions_after_unreachable"] == runs["versions_after_resume"]
 

@@ -1,4 +1,4 @@
-"""The pipeline's small parts on their own: record conversion, anomaly naming, the canary's
+"""The pipeline's small parts on their own: the task ExampleGen, anomaly naming, the canary's
 report on a broken model, the pre-training work key and the base-model resolution."""
 
 from __future__ import annotations
@@ -8,33 +8,56 @@ import json
 import pytest
 
 
-def _write_examples(path, rows):
-    import tensorflow as tf
+def _run_task_example_gen(input_base, task, output_uri, splits, options=None):
+    """TaskExampleGen's executor, as TFX runs it, on `splits` ({name: pattern})."""
+    from tfx.proto import example_gen_pb2
+    from tfx.types import standard_artifacts
+    from tfx.utils import proto_utils
 
-    with tf.io.TFRecordWriter(str(path), options="GZIP") as writer:
-        for row in rows:
-            feature = {
-                k: tf.train.Feature(bytes_list=tf.train.BytesList(value=[v.encode()]))
-                for k, v in row.items()
-            }
-            example = tf.train.Example(features=tf.train.Features(feature=feature))
-            writer.write(example.SerializeToString())
+    from bert_tf.pipeline.components.task_example_gen import TaskFilesExecutor, task_config
+
+    examples = standard_artifacts.Examples()
+    examples.uri = str(output_uri)
+    input_config = example_gen_pb2.Input(
+        splits=[example_gen_pb2.Input.Split(name=n, pattern=p) for n, p in splits.items()]
+    )
+    properties = {
+        "input_base": str(input_base),
+        "input_config": proto_utils.proto_to_json(input_config),
+        "output_config": proto_utils.proto_to_json(example_gen_pb2.Output()),
+        "custom_config": proto_utils.proto_to_json(task_config(task, options or {})),
+        "output_data_format": example_gen_pb2.FORMAT_TF_EXAMPLE,
+        "output_file_format": example_gen_pb2.FORMAT_TFRECORDS_GZIP,
+    }
+    TaskFilesExecutor().Do({}, {"examples": [examples]}, properties)
+    return examples
 
 
-def test_examples_become_jsonl_rows(tmp_path):
-    from bert_tf.pipeline.example_records import read_split, write_jsonl
+@pytest.mark.parametrize("name", ["squad", "conll", "swag"])
+def test_task_example_gen_writes_each_shape_as_its_raw_fields(tmp_path, name):
+    from task_files import SHAPE_CASES
 
-    split = tmp_path / "Split-eval"
-    split.mkdir()
-    rows = [{"text": "An array.", "label": "numpy"}, {"text": "Ein Satz é.", "label": "nltk"}]
-    _write_examples(split / "data_tfrecord-00000-of-00001.gz", rows)
-    assert read_split(str(tmp_path), "eval") == rows
-    assert read_split(str(tmp_path), "eval", limit=1) == rows[:1]
-    count = write_jsonl([str(split / "*")], str(tmp_path / "eval.jsonl"))
-    lines = (tmp_path / "eval.jsonl").read_text(encoding="utf-8").splitlines()
-    assert count == 2 and [json.loads(line) for line in lines] == rows
-    with pytest.raises(FileNotFoundError, match="split 'train'"):
-        read_split(str(tmp_path), "train")
+    from bert_tf.tasks import make_task
+
+    case = next(case for case in SHAPE_CASES if case.name == name)
+    for split in ("train", "eval"):
+        (tmp_path / "task" / split).mkdir(parents=True)
+        case.make_file(tmp_path / "task" / split / f"{split}{case.suffix}")
+    splits = {"train": f"train/*{case.suffix}", "eval": f"eval/*{case.suffix}"}
+    out = _run_task_example_gen(tmp_path / "task", case.task, tmp_path / "examples", splits,
+                                case.options)  # fmt: skip
+
+    task = make_task(case.task, **case.options)
+    original = task.read(tmp_path / "task" / "eval" / f"eval{case.suffix}")
+    assert task.read(tmp_path / "examples" / "Split-eval") == original
+    assert sorted(json.loads(out.split_names)) == ["eval", "train"]
+
+
+def test_task_example_gen_names_a_split_without_files(tmp_path):
+    (tmp_path / "task").mkdir()
+    with pytest.raises(FileNotFoundError, match="no files match train/\\*.json"):
+        _run_task_example_gen(tmp_path / "task", "squad-v1.1", tmp_path / "out",
+                              {"train": "train/*.json"})  # fmt: skip
 
 
 def test_anomalies_are_named(tmp_path):
@@ -78,5 +101,10 @@ def test_base_model_of_an_imported_checkpoint_is_its_directory(tmp_path):
     imported = tmp_path / "checkpoint"
     imported.mkdir()
     assert resolve_base_model(str(imported / "Format-Serving")) == str(imported)
+    single_file = tmp_path / "model.keras"
+    single_file.write_bytes(b"")
+    assert resolve_base_model(str(single_file / "Format-Serving")) == str(single_file)
+    with pytest.raises(FileNotFoundError, match="base model not found"):
+        resolve_base_model(str(tmp_path / "missing"))
     with pytest.raises(ValueError, match="base_model"):
         resolve_base_model(None)

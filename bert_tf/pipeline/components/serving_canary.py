@@ -1,10 +1,12 @@
 """`ServingCanary`: bless a candidate SavedModel only when it answers in a fresh process.
 
 The check (`bert_tf.pipeline.canary_check`) runs in a new Python process, as a model server
-would load the model: nothing the Trainer's process imported or cached can hide a missing op
-or asset. It replays the model's own warm-up records and `golden_requests` rows of the eval
-split. The output is an `InfraBlessing` (custom property `blessed`), so the Pusher gates on
-it exactly as on TFX's InfraValidator, which the config can select instead for production.
+would load the model: nothing the Trainer's process imported or cached can hide a missing op or
+asset. It replays the model's own warm-up records and `golden_requests` examples of the eval
+split, each asked as its task shape asks a served model (`TaskShape.serving_request`: text;
+question and context; a sentence; context and choices). The output is an `InfraBlessing`
+(custom property `blessed`), so the Pusher gates on it exactly as on TFX's InfraValidator,
+which the config can select instead for production.
 
 Example:
     >>> canary = ServingCanary(model=trainer.outputs["model"],
@@ -29,21 +31,25 @@ def ServingCanary(  # noqa: N802 (a TFX component is named like a class)
     model: InputArtifact[standard_artifacts.Model],
     examples: InputArtifact[standard_artifacts.Examples],
     blessing: OutputArtifact[standard_artifacts.InfraBlessing],
+    task: Parameter[str] = "csv",
+    task_options: Parameter[str] = "{}",
     golden_requests: Parameter[int] = 8,
     split: Parameter[str] = "eval",
     timeout_seconds: Parameter[int] = 300,
 ) -> None:
-    """Writes `canary_report.json` and sets `blessed` to 1 when every request answered."""
+    """Writes `canary_report.json` and sets `blessed` to 1 when every request answered;
+    `task` (with `task_options`, JSON) is the task whose examples `examples` holds."""
     from tfx.utils import path_utils
 
-    from bert_tf.pipeline.example_records import read_split
+    from bert_tf.tasks import make_task
 
     os.makedirs(blessing.uri, exist_ok=True)
     model_dir = path_utils.serving_model_path(model.uri)
     golden = os.path.join(blessing.uri, "golden_requests.json")
-    rows = read_split(examples.uri, split, limit=golden_requests)
+    shape = make_task(task, **json.loads(task_options))
+    examples = shape.read(os.path.join(examples.uri, f"Split-{split}"))[:golden_requests]
     with open(golden, "w", encoding="utf-8") as handle:
-        json.dump([{k: str(v) for k, v in row.items()} for row in rows], handle)
+        json.dump([shape.serving_request(example) for example in examples], handle)
     report_path = os.path.join(blessing.uri, REPORT_FILE)
     command = [sys.executable, "-m", "bert_tf.pipeline.canary_check", model_dir, golden]
     try:
