@@ -134,3 +134,9 @@ def test_output_of_a_crashing_command_still_arrives():
 def test_is_harmless_is_exact():
     assert is_harmless(HARMLESS) and not is_harmless(REAL)
     assert not is_harmless(b"Unable to register cuFFT factory\n")  # not a TF log line
+    end_of_data = (
+        b"2026-12-06 11:13:43.254989: W tensorflow/core/framework/local_rendezvous.cc:404] "
+        b"Local rendezvous is aborting with status: OUT_OF_RANGE: End of sequence\n"
+    )
+    assert is_harmless(end_of_data)
+    assert not is_harmless(end_of_data.replace(b"OUT_OF_RANGE: End of sequence", b"CANCELLED"))

@@ -6,7 +6,9 @@ ERROR lines (a known double registration in the pip wheel, harmless without and 
 and google-api-core's FutureWarning about Python 3.10. TF also logs "oneDNN supports DT_INT64
 only on platforms with AVX-512" at ERROR level, once, when an integer Transpose runs eagerly
 (tf-text's ragged concat does): the kernel falls back to Eigen, and the text is wrong on
-AVX-512 machines too (TF logs it for every non-float dtype).
+AVX-512 machines too (TF logs it for every non-float dtype). And a `tf.data` iterator that
+reaches its end (every epoch of `model.fit`) logs "Local rendezvous is aborting with status:
+OUT_OF_RANGE: End of sequence" at WARNING level: the normal end of a dataset.
 
 `quiet_startup` hides exactly these: `TF_CPP_MIN_LOG_LEVEL=1` (INFO off) unless the user set
 it, a warnings filter for the one FutureWarning, and a filter on standard error that drops
@@ -39,6 +41,7 @@ _HARMLESS = re.compile(
     rb"|TF-TRT Warning: Could not find TensorRT"
     rb"|oneDNN supports DT_\w+ only on platforms with AVX-512\. Falling back to the default "
     rb"Eigen-based implementation if present\."
+    rb"|Local rendezvous is aborting with status: OUT_OF_RANGE: End of sequence"
     rb")\r?\n?$"
 )
 _STAMP = b"0000-00-00 00:00:00."  # shape of a TF log line's start ("0": a digit)
@@ -83,6 +86,9 @@ def quiet_startup(run: Callable[[], int]) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
     warnings.filterwarnings(
         "ignore", r"You are using a non-supported Python version", FutureWarning, r"google\."
+    )
+    warnings.filterwarnings(  # imported with TFX's Kubeflow runner; nothing here uses GCS
+        "ignore", r"Support for google-cloud-storage < 3\.0\.0", FutureWarning, r"google\."
     )
     if not hasattr(os, "fork"):  # Windows: the environment and warnings filter only
         return run()

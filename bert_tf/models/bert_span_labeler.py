@@ -53,6 +53,7 @@ class BertSpanLabeler(BertTask):
         **kwargs: Any,
     ) -> None:
         backbone = check_backbone(backbone)
+        backbone.pooler.trainable = False  # the head reads no pooled output: no gradient
         output_dense = keras.layers.Dense(
             2,
             kernel_initializer=truncated_normal(backbone.config.initializer_range),

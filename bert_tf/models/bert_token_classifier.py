@@ -55,6 +55,7 @@ class BertTokenClassifier(BertTask):
         **kwargs: Any,
     ) -> None:
         backbone = check_backbone(backbone)
+        backbone.pooler.trainable = False  # the head reads no pooled output: no gradient
         if num_classes < 2:
             raise ValueError(f"num_classes must be >= 2, got {num_classes}")
         dropout_layer = keras.layers.Dropout(dropout, name="token_dropout")

@@ -37,16 +37,32 @@ class _ProgressHandler(logging.Handler):
             self.report(f"[pipeline] {record.args[0]} done ({seconds:.1f} s)")
 
 
+# Warnings TFX logs on every run that say nothing about this one: the local runner's input
+# resolution notes a query feature it does not use (the Resolver's and each channel's).
+KNOWN_HARMLESS = (
+    "ArtifactQuery.property_predicate is not supported.",
+    "ContextQuery.property_predicate is not supported.",
+)
+# Library loggers whose INFO lines are about the libraries, not the run (Beam's type hints).
+QUIET_LOGGERS = ("apache_beam",)
+
+
+class _KnownHarmless(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() not in KNOWN_HARMLESS
+
+
+def _verbose() -> bool:
+    """`bert-tf -v` (root logger at DEBUG): every library line shows."""
+    return logging.getLogger().getEffectiveLevel() <= logging.DEBUG
+
+
 def run_local(config: PipelineConfig, report: Callable[[str], None] | None = print) -> PipelineRun:
     """Runs the whole pipeline of `config` once and returns what ML Metadata recorded.
 
     Raises whatever the failing component raised (e.g. the validation gate's
     `DataAnomaliesError`), after the components before it have finished and been recorded.
     """
-    from tfx import v1 as tfx
-
-    from bert_tf.pipeline.create_pipeline import create_pipeline
-
     os.makedirs(config.pipeline_root, exist_ok=True)
     os.makedirs(os.path.dirname(os.path.abspath(config.metadata_file)), exist_ok=True)
     written = prepare_default_inputs(config)
@@ -58,11 +74,21 @@ def run_local(config: PipelineConfig, report: Callable[[str], None] | None = pri
     handlers = [_ProgressHandler(report)] if report else []
     warnings = logging.StreamHandler()  # TFX's own INFO lines stay quiet; warnings show
     warnings.setLevel(logging.WARNING)
+    if not _verbose():
+        warnings.addFilter(_KnownHarmless())
     handlers.append(warnings)
     absl_logger.setLevel(logging.INFO)
     absl_logger.propagate = False
     for handler in handlers:
         absl_logger.addHandler(handler)
+    quiet = {} if _verbose() else {name: logging.getLogger(name) for name in QUIET_LOGGERS}
+    levels = {name: logger.level for name, logger in quiet.items()}
+    for logger in quiet.values():
+        logger.setLevel(logging.WARNING)
+    from tfx import v1 as tfx  # after the handlers: TFX logs its optional imports to absl
+
+    from bert_tf.pipeline.create_pipeline import create_pipeline
+
     before = {run.run_id for run in _runs(config)}
     done = threading.Event()
     # A library imported by a component (TensorBoard's, in fine-tuning) lowers absl's level,
@@ -71,6 +97,7 @@ def run_local(config: PipelineConfig, report: Callable[[str], None] | None = pri
     keeper.start()
     try:
         tfx.orchestration.LocalDagRunner().run(create_pipeline(config))
+        new = [run for run in _runs(config) if run.run_id not in before]
     finally:
         done.set()
         keeper.join()
@@ -78,7 +105,8 @@ def run_local(config: PipelineConfig, report: Callable[[str], None] | None = pri
             absl_logger.removeHandler(handler)
         absl_logger.setLevel(saved[0])
         absl_logger.propagate = saved[1]
-    new = [run for run in _runs(config) if run.run_id not in before]
+        for name, level in levels.items():
+            quiet[name].setLevel(level)
     if not new:
         raise RuntimeError("the pipeline ran but ML Metadata recorded no run")
     return new[-1]

@@ -155,3 +155,31 @@ def test_the_pushed_models_answer_through_bert_tf_serve_and_predict(qa_runs, tag
         assert main(["predict", "--target", s.target, "--model", "tagger", sentence]) == 0
         entities = json.loads(capsys.readouterr().out.strip())["entities"]
         assert all(sentence[e["start_char"] : e["end_char"]] == e["text"] for e in entities)
+
+
+def test_a_rerun_through_the_cli_prints_only_its_own_lines(qa_runs, tmp_path):
+    """`bert-tf pipeline run` (every component cached) prints progress, the run summary and
+    its JSON line: none of TFX's, Beam's or TensorFlow's known-harmless messages."""
+    import subprocess
+    import sys
+
+    config = qa_runs["config"]
+    config.save(tmp_path / "config.json")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bert_tf.cli",
+            "pipeline",
+            "run",
+            "--config",
+            str(tmp_path / "config.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = (done.stdout + done.stderr).splitlines()
+    own = ("[pipeline] ", "run ", "  ", '{"run_id"')
+    assert [line for line in lines if not line.startswith(own)] == []

@@ -15,6 +15,7 @@ import json
 import os
 
 import apache_beam as beam
+from tfx.components.util import examples_utils
 from tfx.dsl.component.experimental.annotations import (
     BeamComponentParameter,
     InputArtifact,
@@ -22,6 +23,7 @@ from tfx.dsl.component.experimental.annotations import (
     Parameter,
 )
 from tfx.dsl.component.experimental.decorators import component
+from tfx.proto import example_gen_pb2
 from tfx.types import artifact_utils, standard_artifacts
 
 from bert_tf.pipeline.artifacts import Corpus, Vocabulary, vocab_path
@@ -67,4 +69,6 @@ def PretrainingDataGen(  # noqa: N802 (a TFX component is named like a class)
         json.dump(summary, handle, indent=2)
     tf.io.gfile.copy(vocab, vocab_path(examples.uri), overwrite=True)
     examples.split_names = artifact_utils.encode_split_names([TRAIN_SPLIT])
+    # what an ExampleGen records, so the Trainer does not warn that the payload is unknown
+    examples_utils.set_payload_format(examples, example_gen_pb2.FORMAT_TF_EXAMPLE)
     examples.set_int_custom_property("instances", int(counts.get("instances", 0)))
