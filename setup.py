@@ -29,7 +29,8 @@ EXTRAS = {
         "tf-keras==2.16.0",
         "dill",  # imported by tfx-bsl, which does not declare it
         "kfp-pipeline-spec==0.2.2",  # KubeflowV2DagRunner's only kfp import; keeps protobuf < 4
-        "python-snappy",  # Beam's fast TFRecord CRC (without it Beam warns on every run)
+        # Beam's fast TFRecord CRC (without it Beam warns on every run); 0.7 dropped the crc32c
+        "python-snappy<0.7",
     ],
     # `bert-tf serve` / `bert-tf predict` and bert_tf.serving: TF Serving's protos and stubs.
     "serving": ["tensorflow-serving-api==2.16.1", "grpcio>=1.59"],

@@ -52,6 +52,14 @@ class _KnownHarmless(logging.Filter):
         return record.getMessage() not in KNOWN_HARMLESS
 
 
+class _NoBareRootInfo(logging.Filter):
+    """Drops INFO lines logged through the bare `logging.info` (Beam's runner and read
+    notes); every named logger, bert_tf's included, and every warning pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name != "root" or record.levelno >= logging.WARNING
+
+
 def _verbose() -> bool:
     """`bert-tf -v` (root logger at DEBUG): every library line shows."""
     return logging.getLogger().getEffectiveLevel() <= logging.DEBUG
@@ -82,6 +90,10 @@ def run_local(config: PipelineConfig, report: Callable[[str], None] | None = pri
     for handler in handlers:
         absl_logger.addHandler(handler)
     quiet = {} if _verbose() else {name: logging.getLogger(name) for name in QUIET_LOGGERS}
+    root_filter = _NoBareRootInfo()
+    root_handlers = [] if _verbose() else list(logging.getLogger().handlers)
+    for handler in root_handlers:
+        handler.addFilter(root_filter)
     levels = {name: logger.level for name, logger in quiet.items()}
     for logger in quiet.values():
         logger.setLevel(logging.WARNING)
@@ -107,6 +119,8 @@ def run_local(config: PipelineConfig, report: Callable[[str], None] | None = pri
         absl_logger.propagate = saved[1]
         for name, level in levels.items():
             quiet[name].setLevel(level)
+        for handler in root_handlers:
+            handler.removeFilter(root_filter)
     if not new:
         raise RuntimeError("the pipeline ran but ML Metadata recorded no run")
     return new[-1]
