@@ -57,28 +57,20 @@ def _serialized_examples(rows: list[dict[str, Any]], names: list[str]) -> list[b
     return [encode_record({name: row[name] for name in names}).SerializeToString() for row in rows]
 
 
-def _column(rows: list[dict[str, Any]], name: str) -> Any:
-    """One input of every row as a tensor (a list input padded with "", absent, to the
-    longest row)."""
-    import tensorflow as tf
-
-    values = [row[name] for row in rows]
-    if any(isinstance(value, list) for value in values):
-        width = max(len(value) for value in values)
-        values = [list(value) + [""] * (width - len(value)) for value in values]
-    return tf.constant(values)
-
-
 def replay_golden(model: Any, contract: dict[str, Any], rows: list[dict[str, Any]]) -> int:
     """Sends the golden requests through serving_default (and serve_examples); checks the
     answers agree and, for a classifier, name labels of the contract."""
     import tensorflow as tf
 
+    from bert_tf.export.served_evaluation import request_columns
+
     names = list(contract["inputs"])
     missing = [name for name in names if any(name not in row for row in rows)]
     if missing:
         raise ValueError(f"golden requests lack the model's inputs {missing}")
-    answers = model.signatures["serving_default"](**{name: _column(rows, name) for name in names})
+    columns = request_columns(rows, names)  # a list input padded with "" (absent)
+    inputs = {name: tf.constant(values.tolist()) for name, values in columns.items()}
+    answers = model.signatures["serving_default"](**inputs)
     if _batch_sizes(answers) != {len(rows)}:
         raise ValueError(f"serving_default answered batch sizes {_batch_sizes(answers)}")
     if "serve_examples" in model.signatures:
