@@ -59,10 +59,12 @@ def _version() -> str:
 
 def read_contract(export_dir: str | Path) -> dict[str, Any]:
     """The contract JSON of an exported model directory."""
-    path = Path(export_dir) / "assets" / CONTRACT_FILE
-    if not path.is_file():
+    from bert_tf import storage
+
+    path = storage.join(export_dir, "assets", CONTRACT_FILE)
+    if not storage.isfile(path):
         raise FileNotFoundError(f"{export_dir} is not a bert_tf export: no assets/{CONTRACT_FILE}")
-    contract = json.loads(path.read_text(encoding="utf-8"))
+    contract = json.loads(storage.read_text(path))
     if contract.get("format") != CONTRACT_FORMAT:
         raise ValueError(
             f"{path}: contract format {contract.get('format')!r}, expected {CONTRACT_FORMAT!r}"

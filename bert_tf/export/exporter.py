@@ -23,6 +23,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from bert_tf import storage
+
+SAVED_MODEL_FILE = "saved_model.pb"
+
 
 def make_module(
     model: Any,
@@ -62,7 +66,7 @@ def export_for_serving(
     max_text_bytes: int | None = None,
     overwrite: bool = False,
     **task_settings: Any,
-) -> Path:
+) -> Path | str:
     """Writes a SavedModel for TF Serving into `export_dir` (e.g. `BASE/NAME/1`).
 
     Args:
@@ -82,11 +86,9 @@ def export_for_serving(
             version_2_with_negative, null_score_threshold; classification/tagging: stride.
 
     Returns:
-        The export directory.
+        The export directory: a `Path`, or the URL string when `export_dir` is a URL
+        (`gs://...`: written locally, then uploaded with `saved_model.pb` last).
     """
-    import tensorflow as tf
-
-    from bert_tf.export.contract import CONTRACT_FILE, VOCAB_FILE, build_contract
     from bert_tf.text.sequence_length import check_sequence_length
 
     backbone = getattr(model, "backbone", model)  # a task model's, or the backbone itself
@@ -95,27 +97,22 @@ def export_for_serving(
         getattr(getattr(backbone, "config", None), "max_position_embeddings", None),
         "the preprocessor's seq_length",
     )
-    target = Path(export_dir)
-    if target.exists() and any(target.iterdir()) and not overwrite:
-        raise FileExistsError(f"{target} exists and is not empty (pass overwrite=True)")
     module = make_module(model, preprocessor, task, label_names, pair, max_text_bytes,
                          **task_settings)  # fmt: skip
-    contract = build_contract(module)
-    contract_json = json.dumps(contract, indent=2, sort_keys=True)
-    signatures = module.signatures(contract_json)
+    if storage.is_url(export_dir):  # written locally, then uploaded
+        target = os.fspath(export_dir)
+        _refuse_existing(target, overwrite)
+        with tempfile.TemporaryDirectory(prefix="bert-tf-export-") as scratch:
+            local = os.path.join(scratch, "version")
+            _save(module, local, warmup, warmup_inputs)
+            _upload(local, target)
+        return target
+    target = Path(export_dir)
+    _refuse_existing(str(target), overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        with tempfile.TemporaryDirectory() as assets:
-            shutil.copyfile(module.tokenizer.vocab_file, Path(assets) / VOCAB_FILE)
-            (Path(assets) / CONTRACT_FILE).write_text(contract_json + "\n", encoding="utf-8")
-            module.vocab_asset = tf.saved_model.Asset(str(Path(assets) / VOCAB_FILE))
-            module.contract_asset = tf.saved_model.Asset(str(Path(assets) / CONTRACT_FILE))
-            tf.saved_model.save(module, str(staging), signatures=signatures)
-        if warmup:
-            from bert_tf.export.warmup import write_warmup_requests
-
-            write_warmup_requests(staging, module, warmup_inputs)
+        _save(module, str(staging), warmup, warmup_inputs)
         if target.exists():
             shutil.rmtree(target)
         os.replace(staging, target)
@@ -123,3 +120,40 @@ def export_for_serving(
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _refuse_existing(target: str, overwrite: bool) -> None:
+    if storage.isdir(target) and storage.listdir(target) and not overwrite:
+        raise FileExistsError(f"{target} exists and is not empty (pass overwrite=True)")
+
+
+def _save(module: Any, directory: str, warmup: bool, warmup_inputs: Any) -> None:
+    """The SavedModel (assets, warm-up requests) of `module` in local `directory`."""
+    import tensorflow as tf
+
+    from bert_tf.export.contract import CONTRACT_FILE, VOCAB_FILE, build_contract
+
+    contract_json = json.dumps(build_contract(module), indent=2, sort_keys=True)
+    signatures = module.signatures(contract_json)
+    with tempfile.TemporaryDirectory() as assets:
+        shutil.copyfile(module.tokenizer.vocab_file, Path(assets) / VOCAB_FILE)
+        (Path(assets) / CONTRACT_FILE).write_text(contract_json + "\n", encoding="utf-8")
+        module.vocab_asset = tf.saved_model.Asset(str(Path(assets) / VOCAB_FILE))
+        module.contract_asset = tf.saved_model.Asset(str(Path(assets) / CONTRACT_FILE))
+        tf.saved_model.save(module, directory, signatures=signatures)
+    if warmup:
+        from bert_tf.export.warmup import write_warmup_requests
+
+        write_warmup_requests(directory, module, warmup_inputs)
+
+
+def _upload(local: str, target: str) -> None:
+    """Copies a local SavedModel to a URL, `saved_model.pb` last: object stores have no
+    directory rename, and a model server takes a version once its graph file is there."""
+    storage.remove_tree(target)
+    for name in storage.listdir(local):
+        if name != SAVED_MODEL_FILE:
+            source = os.path.join(local, name)
+            copy = storage.copy_tree if os.path.isdir(source) else storage.copy_file
+            copy(source, storage.join(target, name))
+    storage.copy_file(os.path.join(local, SAVED_MODEL_FILE), storage.join(target, SAVED_MODEL_FILE))

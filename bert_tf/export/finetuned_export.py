@@ -23,7 +23,7 @@ def export_finetuned(
     export_dir: str | os.PathLike,
     pair: bool | None = None,
     **options: Any,
-) -> Path:
+) -> Path | str:
     """Exports the best model of a fine-tuning run for TF Serving.
 
     Args:

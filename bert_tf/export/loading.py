@@ -63,9 +63,10 @@ def load_exported(path: str | os.PathLike, tokenizer: Any = None) -> ExportedMod
     import tensorflow as tf
     import tensorflow_text  # noqa: F401 (registers the tokenizer's ops before loading)
 
+    from bert_tf import storage
     from bert_tf.export.contract import check_tokenizer, read_contract
 
-    path = Path(path)
+    path = os.fspath(path) if storage.is_url(path) else Path(path)  # a Path unless a URL
     contract = read_contract(path)
     if tokenizer is not None:
         check_tokenizer(contract, tokenizer)

@@ -35,11 +35,13 @@ def serving_ops_used(saved_model_dir: str | os.PathLike) -> dict[str, set[str]]:
     """
     from tensorflow.core.protobuf import saved_model_pb2
 
-    path = Path(saved_model_dir) / "saved_model.pb"
-    if not path.is_file():
+    from bert_tf import storage
+
+    path = storage.join(saved_model_dir, "saved_model.pb")
+    if not storage.isfile(path):
         raise FileNotFoundError(f"{saved_model_dir} holds no saved_model.pb")
     saved = saved_model_pb2.SavedModel()
-    saved.ParseFromString(path.read_bytes())
+    saved.ParseFromString(storage.read_bytes(path))
     used: dict[str, set[str]] = defaultdict(set)
     functions: set[str] = set()
     for meta_graph in saved.meta_graphs:

@@ -12,9 +12,9 @@ Example:
 
 from __future__ import annotations
 
-import os
-
 from tfx.types import artifact
+
+from bert_tf import storage
 
 VOCAB_FILE = "vocab.txt"
 
@@ -34,4 +34,4 @@ class Vocabulary(artifact.Artifact):
 def vocab_path(uri: str) -> str:
     """The vocab.txt of a Vocabulary artifact (or of the pre-training Examples beside it); an
     imported vocabulary's URI is the file itself."""
-    return uri if os.path.isfile(uri) else os.path.join(uri, VOCAB_FILE)
+    return uri if storage.isfile(uri) else storage.join(uri, VOCAB_FILE)

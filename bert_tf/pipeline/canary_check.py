@@ -111,11 +111,11 @@ def main(argv: list[str]) -> int:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
     model_dir, golden_path, report_path = argv
-    with open(golden_path, encoding="utf-8") as handle:
-        rows = json.load(handle)
+    from bert_tf import storage
+
+    rows = json.loads(storage.read_text(golden_path))
     report = check_model(model_dir, rows)
-    with open(report_path, "w", encoding="utf-8") as handle:
-        json.dump(report, handle, indent=2)
+    storage.write_text(report_path, json.dumps(report, indent=2))
     return 0 if report["ok"] else 1
 
 

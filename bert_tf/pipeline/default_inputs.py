@@ -23,21 +23,27 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from bert_tf import storage
 from bert_tf.pipeline.pipeline_config import PipelineConfig
 
 
 def _has_files(directory: str) -> bool:
-    return os.path.isdir(directory) and any(p.is_file() for p in Path(directory).rglob("*"))
+    """Whether `directory` (any `storage` path) holds a file, at any depth."""
+    if not storage.isdir(directory):
+        return False
+    children = [storage.join(directory, name) for name in storage.listdir(directory)]
+    return any(storage.isfile(child) or _has_files(child) for child in children)
 
 
-def write_offline_corpus(directory: str, max_bytes: int) -> Path:
+def write_offline_corpus(directory: str, max_bytes: int) -> str:
     from bert_tf.datasets.offline_corpus import write_corpus
 
-    os.makedirs(directory, exist_ok=True)
-    path = Path(directory) / "corpus.txt"
-    partial = path.with_suffix(".partial")
-    write_corpus(partial, max_bytes=max_bytes)
-    os.replace(partial, path)  # a killed write leaves no half corpus behind
+    path = storage.join(directory, "corpus.txt")
+    with tempfile.TemporaryDirectory() as scratch:
+        local = os.path.join(scratch, "corpus.txt")
+        write_corpus(local, max_bytes=max_bytes)
+        storage.copy_file(local, f"{path}.partial")
+        storage.rename(f"{path}.partial", path)  # a killed write leaves no half corpus behind
     return path
 
 
@@ -68,7 +74,7 @@ OFFLINE_TASKS: dict[str, Callable[[str, int, int], dict]] = {
 }
 
 
-def write_offline_task(task: str, directory: str, train: int, evaluation: int) -> Path:
+def write_offline_task(task: str, directory: str, train: int, evaluation: int) -> str:
     """Writes the offline set of `task` as `directory/{train,eval}/` files."""
     if task not in OFFLINE_TASKS:
         raise ValueError(
@@ -81,12 +87,11 @@ def write_offline_task(task: str, directory: str, train: int, evaluation: int) -
         for split, source in (("train", info["train"]), ("eval", info["dev"])):
             (staged / split).mkdir(parents=True)
             shutil.copyfile(source, staged / split / f"{split}{Path(source).suffix}")
-        os.makedirs(os.path.dirname(os.path.abspath(directory)), exist_ok=True)
-        shutil.copytree(staged, directory, dirs_exist_ok=True)
-    return Path(directory)
+        storage.copy_tree(staged, directory)
+    return directory
 
 
-def prepare_default_inputs(config: PipelineConfig) -> dict[str, Path]:
+def prepare_default_inputs(config: PipelineConfig) -> dict[str, str]:
     """Writes the offline corpus and task set where the config uses them and they are
     missing; returns what it wrote."""
     written = {}

@@ -18,8 +18,9 @@ Example:
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
+
+from bert_tf import storage
 
 METRICS_FILE = "finetune_metrics.json"
 SERVING_FORMAT = "Format-Serving"
@@ -29,20 +30,18 @@ def resolve_base_model(base_model: str | None) -> str:
     """What to fine-tune from, given TFX's `<artifact uri>/Format-Serving` path: the
     pre-training Trainer's model directory, or an imported checkpoint (a directory, a file
     or a TF1 checkpoint prefix; the checkpoint loader says what it cannot read)."""
-    import tensorflow as tf
-
     if not base_model:
         raise ValueError("the fine-tuning Trainer needs a base_model (pre-trained or imported)")
-    if tf.io.gfile.exists(base_model):
+    if storage.exists(base_model):
         return base_model
-    if os.path.basename(base_model.rstrip("/")) == SERVING_FORMAT:
-        return os.path.dirname(base_model.rstrip("/"))  # an Importer's URI is the checkpoint
+    if base_model.rstrip("/").endswith("/" + SERVING_FORMAT):
+        return storage.dirname(base_model)  # an Importer's URI is the checkpoint
     raise FileNotFoundError(f"base model not found: {base_model}")
 
 
 def split_directory(file_patterns: list[str]) -> str:
     """The split directory of TFX's `[<uri>/Split-<name>/*]` file patterns."""
-    directories = {os.path.dirname(pattern) for pattern in file_patterns}
+    directories = {storage.dirname(pattern) for pattern in file_patterns}
     if len(directories) != 1:
         raise ValueError(f"expected the files of one split, got {sorted(file_patterns)}")
     return directories.pop()
@@ -50,13 +49,11 @@ def split_directory(file_patterns: list[str]) -> str:
 
 def run_fn(fn_args: Any) -> None:
     """Fine-tunes on the task's splits and exports the best model for serving."""
-    import tensorflow as tf
-
     from bert_tf.export import export_finetuned
     from bert_tf.training.finetune_run import FinetuneConfig, run_finetuning
 
     settings = dict((fn_args.custom_config or {})["finetune"])
-    run_dir = os.path.join(fn_args.model_run_dir, "finetune")
+    run_dir = storage.join(fn_args.model_run_dir, "finetune")
     config = FinetuneConfig(
         **settings,
         train_file=split_directory(fn_args.train_files),
@@ -67,6 +64,6 @@ def run_fn(fn_args: Any) -> None:
     result = run_finetuning(config)
     export_finetuned(run_dir, fn_args.serving_model_dir)
     summary = {"metrics": result.metrics, "best_epoch": result.best_epoch, "run_dir": run_dir}
-    path = os.path.join(fn_args.model_run_dir, METRICS_FILE)
-    with tf.io.gfile.GFile(path, "w") as handle:
-        handle.write(json.dumps(summary, indent=2))
+    storage.write_text(
+        storage.join(fn_args.model_run_dir, METRICS_FILE), json.dumps(summary, indent=2)
+    )

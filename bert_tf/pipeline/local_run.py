@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from bert_tf import storage
 from bert_tf.pipeline.default_inputs import prepare_default_inputs
 from bert_tf.pipeline.pipeline_config import PipelineConfig
 from bert_tf.pipeline.run_status import PipelineRun, list_runs
@@ -71,7 +72,7 @@ def run_local(config: PipelineConfig, report: Callable[[str], None] | None = pri
     Raises whatever the failing component raised (e.g. the validation gate's
     `DataAnomaliesError`), after the components before it have finished and been recorded.
     """
-    os.makedirs(config.pipeline_root, exist_ok=True)
+    storage.makedirs(config.pipeline_root)
     os.makedirs(os.path.dirname(os.path.abspath(config.metadata_file)), exist_ok=True)
     written = prepare_default_inputs(config)
     if report:

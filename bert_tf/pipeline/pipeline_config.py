@@ -22,9 +22,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bert_tf import storage
 from bert_tf.data.pretraining.config import PretrainingDataConfig
 from bert_tf.pipeline.config_sections import (
     BeamSection,
@@ -58,7 +58,8 @@ class PipelineConfig:
 
     name: str = "bert-tf"  # pipeline name in ML Metadata (and the Kubeflow job)
     pipeline_root: str = "pipeline_output/root"  # artifacts, MLMD and work dirs go here
-    metadata_path: str = ""  # MLMD SQLite file ("": <pipeline_root>/metadata.sqlite)
+    metadata_path: str = ""  # MLMD SQLite file ("": <pipeline_root>/metadata.sqlite, or
+    # metadata/<name>.sqlite under the current directory when the root is a URL)
     enable_cache: bool = True  # reuse outputs of executions with unchanged inputs
     corpus: CorpusSection = CorpusSection()
     task_data: TaskDataSection = TaskDataSection()
@@ -75,21 +76,31 @@ class PipelineConfig:
     # Paths derived from the root (pure: nothing is created here).
     @property
     def metadata_file(self) -> str:
-        return self.metadata_path or os.path.join(self.pipeline_root, "metadata.sqlite")
+        if self.metadata_path:
+            return self.metadata_path
+        if storage.is_url(self.pipeline_root):  # SQLite needs a local file
+            return os.path.join("metadata", f"{self.name}.sqlite")
+        return os.path.join(self.pipeline_root, "metadata.sqlite")
 
     @property
     def corpus_dir(self) -> str:
-        return self.corpus.input_base or os.path.join(self.pipeline_root, "inputs", "corpus")
+        return self.corpus.input_base or storage.join(self.pipeline_root, "inputs", "corpus")
 
     @property
     def task_dir(self) -> str:
-        return self.task_data.input_base or os.path.join(self.pipeline_root, "inputs", "task")
+        return self.task_data.input_base or storage.join(self.pipeline_root, "inputs", "task")
 
     @property
     def serving_dir(self) -> str:
-        return self.push.serving_dir or os.path.join(
-            os.path.dirname(os.path.abspath(self.pipeline_root)), "serving"
+        if self.push.serving_dir:
+            return self.push.serving_dir
+        root = self.pipeline_root
+        parent = (
+            storage.dirname(root)
+            if storage.is_url(root)
+            else os.path.dirname(os.path.abspath(root))
         )
+        return storage.join(parent, "serving")
 
     @property
     def imports_checkpoint(self) -> bool:
@@ -139,7 +150,7 @@ class PipelineConfig:
     @classmethod
     def load(cls, path: str | os.PathLike) -> PipelineConfig:
         """Read a YAML (.yaml/.yml) or JSON file; an empty file gives the defaults."""
-        text = Path(path).read_text(encoding="utf-8")
+        text = storage.read_text(path)
         if str(path).endswith((".yaml", ".yml")):
             import yaml
 
@@ -149,4 +160,4 @@ class PipelineConfig:
         return cls.from_dict(values or {})
 
     def save(self, path: str | os.PathLike) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+        storage.write_text(path, json.dumps(self.to_dict(), indent=2) + "\n")

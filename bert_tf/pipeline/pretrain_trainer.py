@@ -20,12 +20,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import signal
 from typing import Any
 
 import keras
 
+from bert_tf import storage
 from bert_tf.pipeline.artifacts import vocab_path
 
 # Fault injection for the resume test: SIGKILL this process once the optimizer reaches this
@@ -66,8 +66,8 @@ def run_fn(fn_args: Any) -> None:
     custom = dict(fn_args.custom_config or {})
     settings = dict(custom["pretraining"])
     train_files = list(fn_args.train_files)
-    examples_uri = os.path.dirname(os.path.dirname(train_files[0]))  # <uri>/Split-train/*
-    out = os.path.join(custom["work_dir"], work_key(train_files, settings))
+    examples_uri = storage.dirname(storage.dirname(train_files[0]))  # <uri>/Split-train/*
+    out = storage.join(custom["work_dir"], work_key(train_files, settings))
     config = PretrainingConfig.from_dict(
         {
             **settings,
@@ -81,15 +81,14 @@ def run_fn(fn_args: Any) -> None:
     callbacks = [KillAtStep(int(kill_at))] if kill_at else []
     result = run_pretraining(config, callbacks=callbacks)
     target = fn_args.serving_model_dir
-    os.makedirs(target, exist_ok=True)
+    storage.makedirs(target)
     for name in OUTPUT_FILES:
-        if os.path.exists(os.path.join(out, name)):
-            shutil.copyfile(os.path.join(out, name), os.path.join(target, name))
+        if storage.exists(storage.join(out, name)):
+            storage.copy_file(storage.join(out, name), storage.join(target, name))
     summary = {
         "work_dir": out,
         "initial_step": result.initial_step,
         "final_step": result.final_step,
         "final_metrics": {key: values[-1] for key, values in result.history.items() if values},
     }
-    with open(os.path.join(target, SUMMARY_FILE), "w", encoding="utf-8") as handle:
-        json.dump(summary, handle, indent=2)
+    storage.write_text(storage.join(target, SUMMARY_FILE), json.dumps(summary, indent=2))

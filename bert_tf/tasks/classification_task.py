@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -216,5 +215,5 @@ class ClassificationTask(TaskShape):
 
     def write_predictions(
         self, out_dir: str | os.PathLike, examples: Sequence[Any], predictions: np.ndarray
-    ) -> Path:
+    ) -> str:
         return self.write_index_predictions(out_dir, enumerate(self.decode(predictions)))

@@ -99,8 +99,14 @@ class ModelBundle:
         return cls(load_model(_join(directory, MODEL_FILE)), task, settings, directory)
 
     def tokenizer(self) -> Any:
-        """The model's `BertTokenizer`."""
-        return self.tokenizer_settings.tokenizer(self.directory)
+        """The model's `BertTokenizer` (over a local copy of the vocabulary of a URL bundle)."""
+        from bert_tf import storage
+
+        directory = self.directory
+        if storage.is_url(directory):
+            vocab = storage.join(directory, self.tokenizer_settings.vocab_file)
+            directory = os.path.dirname(storage.local_copy(vocab))
+        return self.tokenizer_settings.tokenizer(directory)
 
     def preprocessor(self) -> Any:
         """The model's `BertPreprocessor` (its tokenizer at the task's sequence length)."""

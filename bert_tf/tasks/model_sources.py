@@ -45,8 +45,13 @@ def load_backbone(
 
     The tokenizer has the checkpoint's casing and word limit: 200 characters for a
     google-research checkpoint, what a run directory's tokenizer_config.json records, else
-    the default (100).
+    the default (100). `init` and `vocab_file` may be URLs (`gs://...`): they are read from
+    a local copy.
     """
+    from bert_tf import storage
+
+    init = storage.local_copy(init) if storage.is_url(init) else init
+    vocab_file = storage.local_copy(str(vocab_file)) if vocab_file else vocab_file
     path = Path(init)
     if path.exists() or Path(f"{path}.index").exists():  # a checkpoint, whatever its format
         from bert_tf.checkpoints.any_checkpoint import CHECKPOINTS

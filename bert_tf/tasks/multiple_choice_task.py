@@ -243,7 +243,7 @@ class MultipleChoiceTask(TaskShape):
 
     def write_predictions(
         self, out_dir: str | os.PathLike, examples: Sequence[Any], predictions: np.ndarray
-    ) -> Path:
+    ) -> str:
         chosen = np.argmax(predictions, axis=-1)
         return self.write_index_predictions(
             out_dir, [(e.guid, int(i)) for e, i in zip(examples, chosen)]

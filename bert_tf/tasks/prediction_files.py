@@ -16,15 +16,17 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 
-def write_index_predictions(path: str | os.PathLike, rows: Iterable[tuple]) -> Path:
-    """Writes `index<TAB>prediction` lines under that header; returns the path."""
+def write_index_predictions(path: str | os.PathLike, rows: Iterable[tuple]) -> str:
+    """Writes `index<TAB>prediction` lines under that header (any `storage` path); returns
+    the path."""
+    from bert_tf import storage
+
     lines = ["index\tprediction"] + [f"{index}\t{value}" for index, value in rows]
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return Path(path)
+    storage.write_text(path, "\n".join(lines) + "\n")
+    return os.fspath(path)
 
 
 def load_json(path: str | os.PathLike) -> Any:

@@ -19,7 +19,6 @@ import dataclasses
 import json
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -115,12 +114,14 @@ class SpanTask(TaskShape):
         return examples
 
     def to_record(self, example: Any) -> dict[str, Any]:
+        from bert_tf.tasks.task_records import Int64s
+
         return {
             "id": example.qas_id,
             "question": example.question,
             "context": example.context,
             "answer_text": [answer.text for answer in example.answers],
-            "answer_start": [answer.char_start for answer in example.answers],
+            "answer_start": Int64s(answer.char_start for answer in example.answers),
             "is_impossible": int(example.is_impossible),
         }
 
@@ -236,17 +237,20 @@ class SpanTask(TaskShape):
 
     def write_predictions(
         self, out_dir: str | os.PathLike, examples: Sequence[Any], predictions: dict[str, Any]
-    ) -> Path:
-        out = Path(out_dir)
+    ) -> str:
+        from bert_tf import storage
+
         texts = {qas_id: prediction.text for qas_id, prediction in predictions.items()}
-        path = out / self.predictions_file
-        path.write_text(json.dumps(texts, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        path = storage.join(out_dir, self.predictions_file)
+        storage.write_text(path, json.dumps(texts, indent=2, ensure_ascii=False) + "\n")
         nbest = {
             qas_id: [entry.__dict__ for entry in prediction.nbest]
             for qas_id, prediction in predictions.items()
         }
-        (out / "nbest_predictions.json").write_text(json.dumps(nbest, indent=1) + "\n")
+        storage.write_text(storage.join(out_dir, "nbest_predictions.json"),
+                           json.dumps(nbest, indent=1) + "\n")  # fmt: skip
         if self.version_2:
             odds = {q: p.null_score_diff for q, p in predictions.items()}
-            (out / "null_odds.json").write_text(json.dumps(odds, indent=2) + "\n")
+            storage.write_text(storage.join(out_dir, "null_odds.json"),
+                               json.dumps(odds, indent=2) + "\n")  # fmt: skip
         return path

@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -146,12 +145,13 @@ class TaggingTask(TaskShape):
 
     def write_predictions(
         self, out_dir: str | os.PathLike, examples: Sequence[Any], predictions: list[list[str]]
-    ) -> Path:
-        path = Path(out_dir) / self.predictions_file
-        with open(path, "w", encoding="utf-8") as handle:
-            for example, tags in zip(examples, predictions):
-                gold = example.labels or ["O"] * len(example.words)
-                for word, expected, predicted in zip(example.words, gold, tags):
-                    handle.write(f"{word} {expected} {predicted}\n")
-                handle.write("\n")
+    ) -> str:
+        from bert_tf import storage
+
+        lines = []
+        for example, tags in zip(examples, predictions):
+            gold = example.labels or ["O"] * len(example.words)
+            lines += [f"{w} {e} {p}\n" for w, e, p in zip(example.words, gold, tags)] + ["\n"]
+        path = storage.join(out_dir, self.predictions_file)
+        storage.write_text(path, "".join(lines))
         return path

@@ -52,9 +52,16 @@ def record_files(path: str | os.PathLike) -> list[str]:
     return files
 
 
+class Int64s(tuple):
+    """An integer list field: typed even when empty (an empty plain list is a bytes list),
+    so every record of a split has the same feature type, as TFX's readers require."""
+
+
 def _feature(value: Any) -> Any:
     import tensorflow as tf
 
+    if isinstance(value, Int64s):
+        return tf.train.Feature(int64_list=tf.train.Int64List(value=[int(v) for v in value]))
     values = list(value) if isinstance(value, (list, tuple)) else [value]
     if all(isinstance(v, bool | int) for v in values) and values:
         return tf.train.Feature(int64_list=tf.train.Int64List(value=[int(v) for v in values]))

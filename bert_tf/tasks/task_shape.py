@@ -22,7 +22,6 @@ import dataclasses
 import importlib
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -145,11 +144,12 @@ class TaskShape:
         """The examples of one file of this task: its own formats (`read_file`), or TFRecords
         of `tf.train.Example`s with the shape's raw fields (a `.tfrecord[.gz]` file or a
         directory of them, such as an ExampleGen split)."""
+        from bert_tf import storage
         from bert_tf.tasks.task_records import is_record_path, read_records
 
         if is_record_path(path):
             return [self.from_record(fields) for fields in read_records(path)]
-        return self.read_file(path)
+        return self.read_file(storage.local_copy(os.fspath(path)))  # readers take local files
 
     def read_file(self, path: str | os.PathLike) -> list:
         """The examples of one file in a format of this shape's own (CSV, SQuAD JSON, ...)."""
@@ -226,15 +226,16 @@ class TaskShape:
 
     def write_predictions(
         self, out_dir: str | os.PathLike, examples: Sequence[Any], predictions: Any
-    ) -> Path:
-        """Writes the predictions file into `out_dir`; returns its path."""
+    ) -> str:
+        """Writes the predictions file into `out_dir` (any `storage` path); returns its path."""
         raise NotImplementedError
 
-    def write_index_predictions(self, out_dir: str | os.PathLike, rows: Sequence[tuple]) -> Path:
+    def write_index_predictions(self, out_dir: str | os.PathLike, rows: Sequence[tuple]) -> str:
         """`index<TAB>prediction` lines (GLUE's submission format) as `predictions_file`."""
+        from bert_tf import storage
         from bert_tf.tasks.prediction_files import write_index_predictions
 
-        return write_index_predictions(Path(out_dir) / self.predictions_file, rows)
+        return write_index_predictions(storage.join(out_dir, self.predictions_file), rows)
 
     def served_metrics(self, examples: Sequence[Any], results: Sequence[Any]) -> dict[str, float]:
         """The official metrics of a served model's answers: one typed result of

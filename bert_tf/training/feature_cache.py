@@ -18,17 +18,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import tensorflow as tf
 
+from bert_tf import storage
+
 TARGET = "__target__"  # the key of a single (non-dict) target array
 
 
-def fingerprint(files: Iterable[str | Path], settings: Mapping[str, Any]) -> str:
+def fingerprint(files: Iterable[str | os.PathLike], settings: Mapping[str, Any]) -> str:
     """sha256 over the files' bytes and the JSON of `settings` (a directory of task records,
     such as an ExampleGen split, counts as its files; any `tf.io.gfile` path)."""
     from bert_tf.tasks.task_records import record_files
@@ -52,18 +54,18 @@ class FeatureCache:
         fingerprint: identifies the inputs; a cache with another one is rewritten.
     """
 
-    def __init__(self, directory: str | Path, split: str, fingerprint: str) -> None:
-        self.directory = Path(directory)
-        self.records = self.directory / f"{split}.tfrecord"
-        self.meta_path = self.directory / f"{split}.json"
+    def __init__(self, directory: str | os.PathLike, split: str, fingerprint: str) -> None:
+        self.directory = os.fspath(directory)
+        self.records = storage.join(self.directory, f"{split}.tfrecord")
+        self.meta_path = storage.join(self.directory, f"{split}.json")
         self.fingerprint = fingerprint
 
     @property
     def meta(self) -> dict[str, Any] | None:
         """The sidecar when the cache is complete and has this fingerprint, else None."""
-        if not (self.meta_path.is_file() and self.records.is_file()):
+        if not (storage.isfile(self.meta_path) and storage.isfile(self.records)):
             return None
-        meta = json.loads(self.meta_path.read_text(encoding="utf-8"))
+        meta = json.loads(storage.read_text(self.meta_path))
         return meta if meta.get("fingerprint") == self.fingerprint else None
 
     @property
@@ -92,14 +94,14 @@ class FeatureCache:
             columns.append(flat.astype(np.int64))
             layout.append([key, str(value.dtype), list(value.shape[1:])])
         matrix = np.concatenate(columns, axis=1)  # [N, W] int64
-        self.directory.mkdir(parents=True, exist_ok=True)
+        storage.makedirs(self.directory)
         rows = tf.data.Dataset.from_tensor_slices(matrix).map(tf.io.serialize_tensor)
-        with tf.io.TFRecordWriter(str(self.records)) as writer:
+        with tf.io.TFRecordWriter(self.records) as writer:
             for record in rows.batch(1024).as_numpy_iterator():
                 for one in record:
                     writer.write(one)
         meta = {"fingerprint": self.fingerprint, "count": count, "layout": layout}
-        self.meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        storage.write_text(self.meta_path, json.dumps(meta, indent=2) + "\n")
         return count
 
     def _parse(self, layout: list) -> Any:
@@ -124,7 +126,7 @@ class FeatureCache:
         meta = self.meta
         if meta is None:
             raise FileNotFoundError(f"no feature cache with this fingerprint in {self.directory}")
-        data = tf.data.TFRecordDataset(str(self.records))
+        data = tf.data.TFRecordDataset(self.records)
         data = data.apply(tf.data.experimental.assert_cardinality(int(meta["count"])))
         if shuffle_buffer:
             data = data.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)

@@ -17,7 +17,6 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import Any
 
 from bert_tf.config import option
@@ -100,10 +99,10 @@ class FinetuneResult:
     """What a run produced."""
 
     metrics: dict[str, float]  # dev metrics of the best model
-    best_checkpoint: Path  # the saved best model (`.keras`)
+    best_checkpoint: str  # the saved best model (`.keras`)
     best_epoch: int  # 1-based epoch of the best model
     history: list[dict[str, float]]  # dev metrics after each epoch
-    output_dir: Path
+    output_dir: str
     seconds: float
     test_metrics: dict[str, float] | None = None  # the best model on test_file, if given
     train_loss: list[float] = dataclasses.field(default_factory=list)  # mean loss per epoch

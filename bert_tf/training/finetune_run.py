@@ -9,6 +9,7 @@ epoch (keeping the best model, stopping early on a plateau) and, with `test_file
 dev-selected model once on held-out data. Only the chief writes into `output_dir`:
 `model.keras` (best), `vocab.txt`, `tokenizer_config.json`, `labels.json`,
 `task_config.json`, `metrics.json`, the dev predictions, `feature_cache/` and `logs/`.
+`output_dir` may be any `tf.io.gfile` URL (`gs://...`), as may the data files and `init`.
 
 Example:
     >>> config = FinetuneConfig(task="glue/mrpc", train_file="MRPC/train.tsv",
@@ -16,7 +17,7 @@ Example:
     ...                         output_dir="runs/mrpc")  # doctest: +SKIP
     >>> result = run_finetuning(config)  # doctest: +SKIP
     >>> result.metrics["f1"], result.best_checkpoint  # doctest: +SKIP
-    (0.88, PosixPath('runs/mrpc/model.keras'))
+    (0.88, 'runs/mrpc/model.keras')
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ import json
 import logging
 import math
 import time
-from pathlib import Path
 from typing import Any
 
+from bert_tf import storage
 from bert_tf.training.finetune_config import FinetuneConfig, FinetuneResult
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def _train_data(config: FinetuneConfig, task: Any, tokenizer: Any, examples: lis
         "lower_case": getattr(tokenizer, "lower_case", None),
     }
     cache = FeatureCache(
-        Path(config.output_dir) / "feature_cache",
+        storage.join(config.output_dir, "feature_cache"),
         "train",
         fingerprint([config.train_file], settings),
     )
@@ -124,11 +125,11 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
     from bert_tf.training.strategy import create_strategy, is_chief
 
     start = time.perf_counter()
-    out = Path(config.output_dir)
+    out = str(config.output_dir)
     strategy = create_strategy(config.strategy, tpu_address=config.tpu_address)
     chief = is_chief(strategy)
     if chief:
-        out.mkdir(parents=True, exist_ok=True)
+        storage.makedirs(out)
     keras.utils.set_random_seed(config.seed)
 
     task = config.make_task()
@@ -167,14 +168,14 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
             weight_decay=config.weight_decay,
         )
         task.compile(model, optimizer)
-    best_path = out / MODEL_FILE
+    best_path = storage.join(out, MODEL_FILE)
     dev_callback = DevMetricCallback(
         task, dev_examples, dev_features, best_path, config.early_stopping_patience,
         batch_size=max(config.batch_size, 32), save=chief,
     )  # fmt: skip
     callbacks = [dev_callback]
     if chief:
-        callbacks.append(keras.callbacks.TensorBoard(str(out / "logs")))
+        callbacks.append(keras.callbacks.TensorBoard(storage.join(out, "logs")))
     fitted = model.fit(train_data, epochs=config.epochs, callbacks=callbacks,
                        verbose=config.verbose)  # fmt: skip
 
@@ -206,7 +207,7 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
             "history": dev_callback.history,
             "train_loss": train_loss,
         }
-        (out / "metrics.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        storage.write_text(storage.join(out, "metrics.json"), json.dumps(summary, indent=2) + "\n")
     return FinetuneResult(
         metrics=metrics,
         best_checkpoint=best_path,

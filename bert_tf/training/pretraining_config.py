@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
+import os
 from typing import Any
 
 from bert_tf.config import PRESETS, option
@@ -129,10 +129,14 @@ class PretrainingConfig:
             raise ValueError(f"unknown PretrainingConfig fields: {', '.join(unknown)}")
         return cls(**values)
 
-    def save(self, path: str | Path) -> None:
+    def save(self, path: str | os.PathLike) -> None:
         """Write the config as JSON (`pretraining_config.json` in a run's output_dir)."""
-        Path(path).write_text(json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n")
+        from bert_tf import storage
+
+        storage.write_text(path, json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n")
 
     @classmethod
-    def load(cls, path: str | Path) -> PretrainingConfig:
-        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+    def load(cls, path: str | os.PathLike) -> PretrainingConfig:
+        from bert_tf import storage
+
+        return cls.from_dict(json.loads(storage.read_text(path)))

@@ -7,7 +7,7 @@ Example:
     ...     vocab="vocab.txt", batch_size=32, num_train_steps=10_000, num_warmup_steps=100,
     ...     checkpoint_every=1000))  # doctest: +SKIP
     >>> result.final_step, result.backbone_path  # doctest: +SKIP
-    (10000, PosixPath('run/backbone.keras'))
+    (10000, 'run/backbone.keras')
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import dataclasses
 import json
 import logging
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import keras
 import tensorflow as tf
 
+from bert_tf import storage
 from bert_tf.checkpoints.config_json import read_config_json
 from bert_tf.config import BertConfig
 from bert_tf.data.pretraining.reader import read_pretraining_dataset
@@ -46,27 +46,26 @@ class PretrainingResult:
         history: per-epoch logs (loss, mlm_loss, nsp_loss, mlm_accuracy, nsp_accuracy).
         initial_step: the optimizer step the run started at (> 0 when it resumed).
         final_step: the optimizer step it ended at (= num_train_steps).
-        backbone_path: the saved `backbone.keras`.
+        backbone_path: the saved `backbone.keras` (a local path or URL).
     """
 
     model: Any
     history: dict[str, list[float]]
     initial_step: int
     final_step: int
-    backbone_path: Path
+    backbone_path: str
 
 
 def _read_bert_config(path: str) -> BertConfig:
     """A BertConfig JSON (our field names) or a google/HF bert_config.json."""
-    values = json.loads(Path(path).read_text(encoding="utf-8"))
+    values = json.loads(storage.read_text(path))
     if "num_layers" in values:  # BertConfig.to_json
         return BertConfig.from_dict(values)
     return read_config_json(path)
 
 
 def _count_vocab(path: str) -> int:
-    with open(path, encoding="utf-8") as handle:
-        return sum(1 for line in handle if line.rstrip("\n"))
+    return sum(1 for line in storage.read_text(path).splitlines() if line)
 
 
 def _model_config(config: PretrainingConfig, initial: Any) -> BertConfig:
@@ -191,13 +190,13 @@ def _build(config: PretrainingConfig, model_config: BertConfig, initial: Any) ->
     return pretrainer
 
 
-def _warn_about_changes(config: PretrainingConfig, saved_path: Path) -> None:
+def _warn_about_changes(config: PretrainingConfig, saved_path: str) -> None:
     """Log the settings that differ from an earlier run in the same output_dir (a resumed
     run normally keeps them; a longer num_train_steps is a legitimate change)."""
-    if not saved_path.is_file():
+    if not storage.isfile(saved_path):
         return
     try:
-        saved = json.loads(saved_path.read_text(encoding="utf-8"))
+        saved = json.loads(storage.read_text(saved_path))
     except json.JSONDecodeError:
         return
     changed = sorted(k for k, v in config.to_dict().items() if k in saved and saved[k] != v)
@@ -205,14 +204,14 @@ def _warn_about_changes(config: PretrainingConfig, saved_path: Path) -> None:
         logger.warning("%s: settings changed since the last run: %s", saved_path, changed)
 
 
-def _save_outputs(config: PretrainingConfig, pretrainer: BertPretrainer, out: Path) -> Any:
+def _save_outputs(config: PretrainingConfig, pretrainer: BertPretrainer, out: str) -> Any:
     """Write the float32 backbone (.keras), the pre-trainer weights, configs and vocab."""
     model_config = pretrainer.backbone.config
     final = BertPretrainer(BertBackbone(model_config, dtype="float32"))
     final.set_weights(pretrainer.get_weights())
-    final.backbone.save(out / "backbone.keras")
-    final.save_weights(out / "pretrainer.weights.h5")
-    (out / "bert_config.json").write_text(model_config.to_json() + "\n", encoding="utf-8")
+    final.backbone.save(storage.join(out, "backbone.keras"))
+    final.save_weights(storage.join(out, "pretrainer.weights.h5"))
+    storage.write_text(storage.join(out, "bert_config.json"), model_config.to_json() + "\n")
     if config.vocab:
         from bert_tf.text.bert_tokenizer import DEFAULT_MAX_CHARS_PER_WORD
         from bert_tf.text.tokenizer_settings import TokenizerSettings
@@ -248,13 +247,14 @@ def run_pretraining(
     Returns:
         A `PretrainingResult`.
     """
-    out = Path(config.output_dir)
+    out = str(config.output_dir)
+    checkpoints = storage.join(out, "checkpoints")
     strategy = create_strategy(config.strategy, tpu_address=config.tpu_address)
     chief = is_chief(strategy)  # only the chief writes configs, checkpoints and outputs
     if chief:
-        out.mkdir(parents=True, exist_ok=True)
-        _warn_about_changes(config, out / "pretraining_config.json")
-        config.save(out / "pretraining_config.json")
+        storage.makedirs(out)
+        _warn_about_changes(config, storage.join(out, "pretraining_config.json"))
+        config.save(storage.join(out, "pretraining_config.json"))
     keras.utils.set_random_seed(config.seed)
     initial = None
     if config.init:  # a .weights.h5 file needs the architecture from bert_config / preset
@@ -263,16 +263,16 @@ def run_pretraining(
     model_config = _model_config(config, initial)
     with strategy.scope():
         pretrainer = _build(config, model_config, initial)
-        start = StepCheckpoint.restore_latest(pretrainer, out / "checkpoints")
+        start = StepCheckpoint.restore_latest(pretrainer, checkpoints)
     if start:
-        logger.info("resuming at step %d from %s", start, out / "checkpoints")
+        logger.info("resuming at step %d from %s", start, checkpoints)
     accumulation = config.gradient_accumulation_steps
     steps_per_epoch = config.steps_per_epoch or min(1000, config.num_train_steps)
     all_callbacks = [
-        StepCheckpoint(
-            out / "checkpoints", config.checkpoint_every, config.keep_checkpoints, chief
+        StepCheckpoint(checkpoints, config.checkpoint_every, config.keep_checkpoints, chief),
+        TrainingLogger(
+            storage.join(out, "logs", "train"), config.batch_size, config.log_every, chief
         ),
-        TrainingLogger(out / "logs" / "train", config.batch_size, config.log_every, chief),
         *callbacks,
     ]
     history: dict[str, list[float]] = {}
@@ -294,4 +294,4 @@ def run_pretraining(
             history.setdefault(key, []).extend(float(v) for v in values)
     final = _save_outputs(config, pretrainer, out) if chief else pretrainer
     final_step = int(keras.ops.convert_to_numpy(pretrainer.optimizer.iterations))
-    return PretrainingResult(final, history, start, final_step, out / "backbone.keras")
+    return PretrainingResult(final, history, start, final_step, storage.join(out, "backbone.keras"))

@@ -17,6 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "bert_tf"
 # Part -> rank (lower ranks are below: they may be imported by higher ones).
 RANKS = {
     "config": 0,
+    "storage": 0,  # file access through tf.io.gfile, for every part
     "layers": 1,
     "text": 1,
     "models": 2,

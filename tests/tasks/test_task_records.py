@@ -8,6 +8,7 @@ from task_files import SHAPE_CASES
 
 from bert_tf.tasks import make_task
 from bert_tf.tasks.task_records import (
+    Int64s,
     decode_record,
     encode_record,
     is_record_path,
@@ -31,11 +32,26 @@ def test_examples_come_back_unchanged_from_records(case, tmp_path):
     assert all(task.serving_request(example) for example in examples)
 
 
+@pytest.mark.parametrize("case", SHAPE_CASES, ids=[case.name for case in SHAPE_CASES])
+def test_a_field_has_one_feature_type_in_every_record(case, tmp_path):
+    """TFX's readers (StatisticsGen, Transform) infer a field's type from the records and
+    refuse a split where it changes, e.g. an unanswerable question's empty answer_start."""
+    task = make_task(case.task, max_seq_length=32, **case.options)
+    examples = task.read(case.make_file(tmp_path / f"train{case.suffix}"))
+    kinds: dict[str, set[str]] = {}
+    for example in examples:
+        for name, feature in encode_record(task.to_record(example)).features.feature.items():
+            kinds.setdefault(name, set()).add(feature.WhichOneof("kind"))
+    assert kinds and all(len(kind) == 1 for kind in kinds.values()), kinds
+
+
 def test_records_hold_strings_integers_floats_and_lists(tmp_path):
     fields = {"id": "q1", "start": [3, 9], "score": 0.5, "choices": ["a", "b"], "none": None}
     decoded = decode_record(encode_record(fields).SerializeToString())
     assert decoded == {"choices": ["a", "b"], "id": ["q1"], "score": [0.5], "start": [3, 9]}
     assert decode_record(encode_record({"empty": []}).SerializeToString()) == {"empty": []}
+    typed = encode_record({"starts": Int64s()}).features.feature["starts"]
+    assert typed.WhichOneof("kind") == "int64_list" and not typed.int64_list.value
     path = tmp_path / "plain.tfrecord"
     write_records(path, [fields, {"id": "q2"}])
     assert [record["id"] for record in read_records(path)] == [["q1"], ["q2"]]

@@ -38,7 +38,7 @@ def test_saves_every_n_steps_keeps_the_newest_and_restores_optimizer_state(tmp_p
     ]
     index = json.loads((tmp_path / "checkpoint.json").read_text())
     assert index["latest"] == "ckpt-00000006.weights.h5" and index["step"] == 6
-    assert StepCheckpoint.latest(tmp_path) == (tmp_path / "ckpt-00000006.weights.h5", 6)
+    assert StepCheckpoint.latest(tmp_path) == (str(tmp_path / "ckpt-00000006.weights.h5"), 6)
 
     restored = compiled_model()
     assert StepCheckpoint.restore_latest(restored, tmp_path) == 6

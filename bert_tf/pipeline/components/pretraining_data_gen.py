@@ -65,8 +65,8 @@ def PretrainingDataGen(  # noqa: N802 (a TFX component is named like a class)
     stats = PretrainingStats()
     stats.add(counts)
     summary = {**stats.summary(), "config": config.to_dict()}
-    with open(os.path.join(examples.uri, STATS_FILE), "w", encoding="utf-8") as handle:
-        json.dump(summary, handle, indent=2)
+    with tf.io.gfile.GFile(os.path.join(examples.uri, STATS_FILE), "w") as handle:
+        handle.write(json.dumps(summary, indent=2))
     tf.io.gfile.copy(vocab, vocab_path(examples.uri), overwrite=True)
     examples.split_names = artifact_utils.encode_split_names([TRAIN_SPLIT])
     # what an ExampleGen records, so the Trainer does not warn that the payload is unknown

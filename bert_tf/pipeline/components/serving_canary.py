@@ -15,13 +15,14 @@ Example:
 
 # No `from __future__ import annotations`: TFX reads these signatures' annotations as types.
 import json
-import os
 import subprocess
 import sys
 
 from tfx.dsl.component.experimental.annotations import InputArtifact, OutputArtifact, Parameter
 from tfx.dsl.component.experimental.decorators import component
 from tfx.types import standard_artifacts
+
+from bert_tf import storage
 
 REPORT_FILE = "canary_report.json"
 
@@ -43,14 +44,13 @@ def ServingCanary(  # noqa: N802 (a TFX component is named like a class)
 
     from bert_tf.tasks import make_task
 
-    os.makedirs(blessing.uri, exist_ok=True)
+    storage.makedirs(blessing.uri)
     model_dir = path_utils.serving_model_path(model.uri)
-    golden = os.path.join(blessing.uri, "golden_requests.json")
+    golden = storage.join(blessing.uri, "golden_requests.json")
     shape = make_task(task, **json.loads(task_options))
-    examples = shape.read(os.path.join(examples.uri, f"Split-{split}"))[:golden_requests]
-    with open(golden, "w", encoding="utf-8") as handle:
-        json.dump([shape.serving_request(example) for example in examples], handle)
-    report_path = os.path.join(blessing.uri, REPORT_FILE)
+    examples = shape.read(storage.join(examples.uri, f"Split-{split}"))[:golden_requests]
+    storage.write_text(golden, json.dumps([shape.serving_request(e) for e in examples]))
+    report_path = storage.join(blessing.uri, REPORT_FILE)
     command = [sys.executable, "-m", "bert_tf.pipeline.canary_check", model_dir, golden]
     try:
         done = subprocess.run(
@@ -59,11 +59,10 @@ def ServingCanary(  # noqa: N802 (a TFX component is named like a class)
         failure = "" if done.returncode == 0 else (done.stderr[-2000:] or "canary check failed")
     except subprocess.TimeoutExpired:
         failure = f"the model did not answer within {timeout_seconds} s"
-    if os.path.exists(report_path):
-        with open(report_path, encoding="utf-8") as handle:
-            errors = json.load(handle)["errors"]
+    if storage.exists(report_path):
+        errors = json.loads(storage.read_text(report_path))["errors"]
         failure = "; ".join(errors) if errors else failure
     blessing.set_int_custom_property("blessed", 0 if failure else 1)
     blessing.set_string_custom_property("canary_errors", failure)
     name = "INFRA_BLESSED" if not failure else "INFRA_NOT_BLESSED"
-    open(os.path.join(blessing.uri, name), "w").close()  # the marker InfraValidator writes
+    storage.write_text(storage.join(blessing.uri, name), "")  # the marker InfraValidator writes

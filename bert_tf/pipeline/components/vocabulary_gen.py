@@ -16,7 +16,6 @@ Example:
 
 # No `from __future__ import annotations`: TFX reads these signatures' annotations as types.
 import logging
-import os
 
 import apache_beam as beam
 from tfx.dsl.component.experimental.annotations import (
@@ -35,7 +34,9 @@ logger = logging.getLogger(__name__)
 
 def corpus_files(corpus: Corpus) -> list[str]:
     """The text files of a `Corpus` artifact, in order."""
-    return sorted(os.path.join(corpus.uri, name) for name in os.listdir(corpus.uri))
+    from bert_tf import storage
+
+    return [storage.join(corpus.uri, name) for name in storage.listdir(corpus.uri)]
 
 
 @component(use_beam=True)

@@ -16,11 +16,12 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import keras
 import numpy as np
+
+from bert_tf import storage
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class DevMetricCallback(keras.callbacks.Callback):
         self.task = task
         self.examples = examples
         self.features = features
-        self.best_path = Path(best_path)
+        self.best_path = os.fspath(best_path)
         self.patience = patience
         self.batch_size = batch_size
         self.save = save
@@ -87,7 +88,7 @@ class DevMetricCallback(keras.callbacks.Callback):
             self.best_predictions = predictions
             self._waited = 0
             if self.save:
-                self.best_path.parent.mkdir(parents=True, exist_ok=True)
+                storage.makedirs(storage.dirname(self.best_path) or ".")
                 self.model.save(self.best_path, overwrite=True)
             return
         self._waited += 1

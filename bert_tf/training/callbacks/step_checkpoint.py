@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 import keras
+
+from bert_tf import storage
 
 INDEX_FILE = "checkpoint.json"
 
@@ -34,7 +35,7 @@ class StepCheckpoint(keras.callbacks.Callback):
     when training stops on an exception (what was saved is the last consistent state).
 
     Args:
-        directory: where the checkpoint files go (created when needed).
+        directory: where the checkpoint files go (created when needed; any `storage` path).
         save_every: optimizer steps between saves (0: only at the end of training).
         keep: how many checkpoint files to keep (oldest deleted first).
         write: False on the non-chief workers of a multi-worker run (they save nothing).
@@ -53,7 +54,7 @@ class StepCheckpoint(keras.callbacks.Callback):
             raise ValueError(f"save_every must be >= 0, got {save_every}")
         if keep < 1:
             raise ValueError(f"keep must be >= 1, got {keep}")
-        self.directory = Path(directory)
+        self.directory = os.fspath(directory)
         self.save_every = int(save_every)
         self.keep = int(keep)
         self.write = write
@@ -76,39 +77,43 @@ class StepCheckpoint(keras.callbacks.Callback):
         if step != self._last_saved:
             self.save(step)
 
-    def save(self, step: int) -> Path:
+    def save(self, step: int) -> str:
         """Write the checkpoint of `step` now (atomically: a crash leaves the previous one)."""
         self._last_saved = step
-        path = self.directory / f"ckpt-{step:08d}.weights.h5"
+        name = f"ckpt-{step:08d}.weights.h5"
+        path = storage.join(self.directory, name)
         if not self.write:
             return path
-        self.directory.mkdir(parents=True, exist_ok=True)
-        partial = self.directory / f"partial-{step:08d}.weights.h5"
+        storage.makedirs(self.directory)
+        partial = storage.join(self.directory, f"partial-{step:08d}.weights.h5")
         self.model.save_weights(partial, overwrite=True)
-        os.replace(partial, path)
-        names = [p.name for p in sorted(self.directory.glob("ckpt-*.weights.h5"))]
+        storage.rename(partial, path)
+        names = [p.rsplit("/", 1)[-1] for p in self._checkpoint_files()]
         for stale in names[: -self.keep]:
-            (self.directory / stale).unlink()
-        index = {"latest": path.name, "step": step, "checkpoints": names[-self.keep :]}
-        partial_index = self.directory / (INDEX_FILE + ".partial")
-        partial_index.write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
-        os.replace(partial_index, self.directory / INDEX_FILE)
+            storage.remove_tree(storage.join(self.directory, stale))
+        index = {"latest": name, "step": step, "checkpoints": names[-self.keep :]}
+        storage.write_text(
+            storage.join(self.directory, INDEX_FILE), json.dumps(index, indent=2) + "\n"
+        )
         return path
 
+    def _checkpoint_files(self) -> list[str]:
+        return storage.glob(storage.join(self.directory, "ckpt-*.weights.h5"))
+
     @staticmethod
-    def latest(directory: str | os.PathLike) -> tuple[Path, int] | None:
+    def latest(directory: str | os.PathLike) -> tuple[str, int] | None:
         """(path, step) of the newest checkpoint in `directory`, or None when there is none."""
-        index_path = Path(directory) / INDEX_FILE
-        if not index_path.is_file():
+        index_path = storage.join(directory, INDEX_FILE)
+        if not storage.isfile(index_path):
             return None
         try:
-            index = json.loads(index_path.read_text(encoding="utf-8"))
-            path = Path(directory) / index["latest"]
+            index = json.loads(storage.read_text(index_path))
+            path = storage.join(directory, index["latest"])
             step = int(index["step"])
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"{index_path}: not a checkpoint index ({error})") from error
-        if not path.is_file():
-            raise FileNotFoundError(f"{index_path} names {path.name}, which is missing")
+        if not storage.isfile(path):
+            raise FileNotFoundError(f"{index_path} names {index['latest']}, which is missing")
         return path, step
 
     @staticmethod
@@ -130,7 +135,7 @@ class StepCheckpoint(keras.callbacks.Callback):
         except ValueError as error:
             raise ValueError(
                 f"{path}: this training checkpoint does not fit the model being trained "
-                f"({error}); use another output directory, or delete {path.parent}"
+                f"({error}); use another output directory, or delete {storage.dirname(path)}"
             ) from error
         restored = optimizer_step(model)
         if restored != step:
