@@ -5,12 +5,16 @@ general one column per input of the model's contract, and a last list input take
 of the row) or from --input FILE, one row per line with a tab between the columns. Each
 answer is one JSON line in input order, typed by the model's task (label and probabilities,
 score, answer span, entities, embeddings, ...). `--signature serve_examples`
-sends the same rows as serialized tf.Examples (what TFMA and InfraValidator call).
+sends the same rows as serialized tf.Examples (what TFMA and InfraValidator call). The
+model's contract is read over the wire; `--contract` gives it as a file instead (the
+export's `assets/bert_tf_contract.json`, or the export directory), which TF Serving's REST
+API needs for exports whose `contract` signature takes no inputs.
 
 Example:
     $ bert-tf predict --target localhost:8500 --model bert "a fine, moving film"
     {"label": "positive", "label_id": 1, "probabilities": {"negative": 0.08, "positive": 0.92}}
-    $ bert-tf predict --target localhost:8501 --rest --model bert --input reviews.txt
+    $ bert-tf predict --target localhost:8501 --rest --model bert --contract models/bert/1 \\
+        --input reviews.txt
 """
 
 from __future__ import annotations
@@ -41,6 +45,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     add("--rest", action="store_true", help="use the REST API instead of gRPC")
     add("--input", help="file of rows (tab between columns); '-' reads stdin")
+    add(
+        "--contract",
+        metavar="PATH",
+        help="the model's contract JSON (or its export directory) instead of asking the server",
+    )
     add("--batch-size", type=int, default=32, help="rows per request (default 32)")
     add("--timeout", type=float, default=30.0, help="deadline per request in seconds")
     add(
@@ -78,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         version=args.version,
         timeout=args.timeout,
         batch_size=args.batch_size,
+        contract=args.contract,
     )
     try:
         for result in client.predict_rows(rows, signature=args.signature):

@@ -1,9 +1,11 @@
 """`BertServingClient`: raw text in, typed task answers out, from TF Serving or the local server.
 
-It reads the model's contract over the wire (the `contract` signature) to learn the task,
-the `serving_default` input names and the label names; splits many texts into requests of
-`batch_size` rows; gives every call a deadline; and retries with exponential backoff only on
-UNAVAILABLE (a server starting, restarting or shedding load), never on a bad request.
+It reads the model's contract over the wire (metadata, then the `contract` signature; see
+`served_contract`) to learn the task, the `serving_default` input names and the label names,
+or takes it as `contract=` (a dict, a contract JSON file or an export directory); splits many
+texts into requests of `batch_size` rows; gives every call a deadline; and retries with
+exponential backoff only on UNAVAILABLE (a server starting, restarting or shedding load),
+never on a bad request.
 
 Example:
     >>> client = BertServingClient("localhost:8500", model="bert")  # doctest: +SKIP
@@ -15,15 +17,16 @@ Example:
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from bert_tf.serving.served_contract import fetch_contract, read_contract_file
 from bert_tf.serving.serving_error import ServingError
 from bert_tf.tasks import parse_results
 
@@ -34,7 +37,7 @@ class BertServingClient:
     """A client for one served model over gRPC (default, `HOST:PORT`) or REST (`rest=True`).
 
     `version` pins a version number, or names a version label ("stable", "canary"); None asks
-    for the newest available version.
+    for the newest available version. `contract` skips reading the contract over the wire.
     """
 
     def __init__(
@@ -48,6 +51,7 @@ class BertServingClient:
         retries: int = 3,
         backoff: float = 0.1,
         batch_size: int = 32,
+        contract: dict[str, Any] | str | Path | None = None,
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
@@ -63,8 +67,11 @@ class BertServingClient:
         self.target, self.model, self.version = target, model, version
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
         self.batch_size = batch_size
+        self.rest = rest
         self.last_version: int | None = None  # the version that answered (gRPC only)
-        self._contract: dict[str, Any] | None = None
+        if contract is not None and not isinstance(contract, dict):
+            contract = read_contract_file(contract)
+        self._contract: dict[str, Any] | None = contract
 
     def _retry(self, call: Any, *args: Any) -> Any:
         for attempt in range(self.retries + 1):
@@ -91,9 +98,8 @@ class BertServingClient:
     def contract(self) -> dict[str, Any]:
         """The model's bert_tf contract JSON (task, inputs, label names, seq_length, ...)."""
         if self._contract is None:
-            outputs = self.predict_raw({}, signature="contract")
-            value = outputs["contract"]
-            self._contract = json.loads(value.item() if isinstance(value, np.ndarray) else value)
+            signatures = self.metadata()["metadata"]["signature_def"]["signature_def"]
+            self._contract = fetch_contract(self.model, signatures, self.predict_raw, self.rest)
         return self._contract
 
     def predict_rows(
@@ -147,7 +153,8 @@ class BertServingClient:
         return results
 
     def metadata(self) -> dict[str, Any]:
-        """GetModelMetadata: `{"model_spec": ..., "metadata": {"signature_def": ...}}`."""
+        """GetModelMetadata as TF Serving's REST API writes it (proto field names):
+        `{"model_spec": ..., "metadata": {"signature_def": {"signature_def": {NAME: ...}}}}`."""
         return self._retry(self.transport.metadata, self.model, self.version)
 
     def status(self) -> list[dict[str, Any]]:

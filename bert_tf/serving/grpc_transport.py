@@ -77,9 +77,16 @@ class GrpcTransport:
         response = self._call(self._predict.GetModelMetadata, request, timeout)
         signatures = get_model_metadata_pb2.SignatureDefMap()
         response.metadata["signature_def"].Unpack(signatures)
+        as_json = json_format.MessageToDict(  # the same JSON as TF Serving's REST metadata
+            signatures, preserving_proto_field_name=True, including_default_value_fields=True
+        )
         return {
-            "model_spec": {"name": model, "version": str(response.model_spec.version.value)},
-            "metadata": {"signature_def": json_format.MessageToDict(signatures)},
+            "model_spec": {
+                "name": model,
+                "signature_name": "",
+                "version": str(response.model_spec.version.value),
+            },
+            "metadata": {"signature_def": as_json},
         }
 
     def status(self, model: str, version: int | str | None, timeout: float) -> list[dict[str, Any]]:

@@ -4,7 +4,10 @@
 aspires to (`latest { num_versions }`, the default of 1; `all {}`; `specific { versions }`),
 loads new ones and replays their warm-up records before marking them AVAILABLE, and unloads
 versions that left the policy only once the aspired ones are up (availability first). A
-version that fails to load or warm up is logged, kept as END with its error (what
+version that fails to load or warm up is retried `max_num_load_retries` times,
+`load_retry_interval` seconds apart (TF Serving's `--max_num_load_retries`, default 5, and
+`--load_retry_interval_micros`, default 60 s: a version whose `variables/` arrive after its
+`saved_model.pb` loads on a retry); then it is logged, kept as END with its error (what
 GetModelStatus shows), and not retried until its `saved_model.pb` changes; the policy then
 falls back to the newest good version, so the last good one keeps serving.
 
@@ -49,11 +52,18 @@ class ModelVersions:
         policy: Any = None,
         labels: dict[str, int] | None = None,
         load: Callable[[str, int, Path], Servable] = Servable,
+        max_num_load_retries: int = 5,
+        load_retry_interval: float = 60.0,
     ) -> None:
         self.name, self.base_path = name, Path(base_path)
         self.policy = policy  # a tensorflow.serving.FileSystemStoragePathSourceConfig policy
         self.labels = dict(labels or {})
         self._load = load
+        self.max_num_load_retries, self.load_retry_interval = (
+            max_num_load_retries,
+            load_retry_interval,
+        )
+        self.stopping = threading.Event()  # set on shutdown: no more waiting between retries
         self._lock = threading.Lock()
         self._servables: dict[int, Servable] = {}
         self.states: dict[int, VersionState] = {}
@@ -106,16 +116,28 @@ class ModelVersions:
     def _load_version(self, version: int, path: Path) -> None:
         self.states[version] = VersionState("LOADING")
         LOG.info("model %s: loading version %d from %s", self.name, version, path)
-        fingerprint = _print(path)
-        try:
-            servable = self._load(self.name, version, path)
-            warmed = servable.warm_up()
-        except Exception as error:
-            failure = ServingError.from_exception(error)
+        for attempt in range(self.max_num_load_retries + 1):
+            fingerprint = _print(path)
+            try:
+                servable = self._load(self.name, version, path)
+                warmed = servable.warm_up()
+                break
+            except Exception as error:
+                failure = ServingError.from_exception(error)
             message = f"failed to load version {version} from {path}: {failure.message}"
-            LOG.error("model %s: %s", self.name, message)
-            self.states[version] = VersionState("END", failure.code, message, fingerprint)
-            return
+            if attempt == self.max_num_load_retries or self.stopping.is_set():
+                LOG.error("model %s: %s", self.name, message)
+                self.states[version] = VersionState("END", failure.code, message, fingerprint)
+                return
+            LOG.warning(
+                "model %s: %s; retry %d of %d in %g s",
+                self.name,
+                message,
+                attempt + 1,
+                self.max_num_load_retries,
+                self.load_retry_interval,
+            )
+            self.stopping.wait(self.load_retry_interval)
         with self._lock:
             self._servables[version] = servable
         self.states[version] = VersionState("AVAILABLE", fingerprint=fingerprint)
@@ -125,8 +147,10 @@ class ModelVersions:
         """The servable for a request: a version, a label, or (neither) the newest available."""
         if label:
             if label not in self.labels:
-                raise ServingError(
-                    "NOT_FOUND", f"model {self.name!r} has no version label {label!r}"
+                raise ServingError(  # TF Serving's status and words (server_core.cc)
+                    "INVALID_ARGUMENT",
+                    f"Unrecognized servable version label: {label} (model {self.name!r} has "
+                    f"no version label {label!r}; it has {sorted(self.labels)})",
                 )
             version = self.labels[label]
         with self._lock:

@@ -2,8 +2,10 @@
 
 Implements the generated `prediction_service_pb2_grpc.PredictionServiceServicer` from
 `tensorflow-serving-api` over a `ModelServer`, so clients speak the real wire protocol. Failures
-become the call's status (INVALID_ARGUMENT, NOT_FOUND, UNAVAILABLE, ...) with a message;
-Classify, Regress and MultiInference answer UNIMPLEMENTED.
+become the call's status (INVALID_ARGUMENT, NOT_FOUND, UNAVAILABLE, ...) with a message, and
+calls that arrive while the server drains are UNAVAILABLE. Classify and Regress on a signature
+of another method are INVALID_ARGUMENT in TF Serving's words; on a real classify/regress
+signature (and MultiInference) they answer UNIMPLEMENTED.
 
 Example:
     >>> from tensorflow_serving.apis import prediction_service_pb2_grpc  # doctest: +SKIP
@@ -33,10 +35,11 @@ def grpc_errors(method: Callable) -> Callable:
     @functools.wraps(method)
     def wrapper(self: Any, request: Any, context: grpc.ServicerContext) -> Any:
         try:
-            return method(self, request, context)
+            with self.server.call():
+                return method(self, request, context)
         except Exception as error:
             failure = ServingError.from_exception(error)
-            context.abort(grpc.StatusCode[failure.code], failure.message)
+        context.abort(grpc.StatusCode[failure.code], failure.message)
 
     return wrapper
 
@@ -102,3 +105,20 @@ class PredictionServicer(prediction_service_pb2_grpc.PredictionServiceServicer):
         response.model_spec.version.value = servable.version
         response.metadata["signature_def"].Pack(signatures)
         return response
+
+    def _refuse(self, request: Any, api: str) -> Any:
+        name, version, label = spec_of(request)
+        servable = self.server.versions.servable(name, version, label)
+        servable.check_method(request.model_spec.signature_name or "serving_default", api)
+
+    @grpc_errors
+    def Classify(self, request: Any, context: grpc.ServicerContext) -> Any:  # noqa: N802
+        return self._refuse(request, "classify")
+
+    @grpc_errors
+    def Regress(self, request: Any, context: grpc.ServicerContext) -> Any:  # noqa: N802
+        return self._refuse(request, "regress")
+
+    @grpc_errors
+    def MultiInference(self, request: Any, context: grpc.ServicerContext) -> Any:  # noqa: N802
+        raise ServingError("UNIMPLEMENTED", "this stand-in does not run MultiInference")

@@ -59,6 +59,7 @@ class RestTransport:
     def __init__(self, target: str) -> None:
         self.target = target.removeprefix("http://").rstrip("/")
         self._local = threading.local()
+        self._output_names: dict[tuple, str] = {}  # (model, version, signature) -> its one output
 
     def _request(self, method: str, path: str, body: Any, timeout: float) -> Any:
         connection = getattr(self._local, "connection", None)
@@ -75,10 +76,17 @@ class RestTransport:
             self._local.connection = None
             code = "DEADLINE_EXCEEDED" if isinstance(error, TimeoutError) else "UNAVAILABLE"
             raise ServingError(code, f"{method} {self.target}{path}: {error}") from None
-        answer = json.loads(payload) if payload else {}
+        try:
+            answer = json.loads(payload) if payload else {}
+        except ValueError:
+            answer = {}
         if response.status != 200:
             code = _CODE_OF_HTTP.get(response.status, "UNKNOWN")
-            raise ServingError(code, answer.get("error", payload.decode("utf-8", "replace")))
+            message = answer.get("error") if isinstance(answer, dict) else None
+            raise ServingError(code, message or payload.decode("utf-8", "replace")[:500])
+        if response.will_close:
+            connection.close()
+            self._local.connection = None
         return answer
 
     @staticmethod
@@ -103,12 +111,15 @@ class RestTransport:
         answer = self._request("POST", self._path(model, version) + ":predict", body, timeout)
         outputs = answer["outputs"]
         if not isinstance(outputs, dict) or set(outputs) == {"b64"}:  # one output, bare: name it
-            signatures = self.metadata(model, version, timeout)["metadata"]["signature_def"]
-            (name,) = signatures["signatureDef"][signature]["outputs"]
-            outputs = {name: outputs}
+            key = (model, version, signature)
+            if key not in self._output_names:
+                signatures = self.metadata(model, version, timeout)["metadata"]["signature_def"]
+                (self._output_names[key],) = signatures["signature_def"][signature]["outputs"]
+            outputs = {self._output_names[key]: outputs}
         return None, {key: _decode(value) for key, value in outputs.items()}
 
     def metadata(self, model: str, version: int | str | None, timeout: float) -> dict[str, Any]:
+        """TF Serving's metadata JSON (proto field names: signature_def, tensor_shape, ...)."""
         return self._request("GET", self._path(model, version) + "/metadata", None, timeout)
 
     def status(self, model: str, version: int | str | None, timeout: float) -> list[dict[str, Any]]:

@@ -60,17 +60,36 @@ class Servable:
         self.max_text_bytes = min(max_text_bytes, exported_limit)
 
     def signature(self, signature_name: str) -> Any:
-        """The SignatureDef, or NOT_FOUND naming the ones this version has."""
+        """The SignatureDef, or FAILED_PRECONDITION (TF Serving's status) naming the others."""
         if signature_name not in self.signature_defs:
             raise ServingError(
-                "NOT_FOUND",
-                f"model {self.name!r} version {self.version} has no signature "
-                f"{signature_name!r}; it has {sorted(self.signature_defs)}",
+                "FAILED_PRECONDITION",
+                f'Serving signature key "{signature_name}" not found. Model {self.name!r} '
+                f"version {self.version} has {sorted(self.signature_defs)}",
             )
         return self.signature_defs[signature_name]
 
+    def check_method(self, signature_name: str, api: str) -> None:
+        """Refuses Classify/Regress as TF Serving does for a signature of another method;
+        for a real classify/regress signature, says that this stand-in does not run them."""
+        if signature_name not in self.signature_defs:
+            raise ServingError(
+                "INVALID_ARGUMENT", f"No signature was found with the name: {signature_name}"
+            )
+        kind = {"classify": "classification", "regress": "regression"}[api]
+        wanted = f"tensorflow/serving/{api}"
+        method = self.signature_defs[signature_name].method_name
+        if method != wanted:
+            raise ServingError(
+                "INVALID_ARGUMENT",
+                f"Expected {kind} signature method_name to be {wanted}. Was: {method}",
+            )
+        raise ServingError(
+            "UNIMPLEMENTED", f"this stand-in does not run {api}; use Predict or TF Serving"
+        )
+
     def check(self, signature_name: str, inputs: dict[str, np.ndarray]) -> int | None:
-        """Checks names, dtypes, ranks, batch sizes and text; returns the batch size B."""
+        """Checks names, dtypes, ranks, batch sizes and text; returns the batch size B (>= 0)."""
         import tensorflow as tf
 
         sig = self.signature(signature_name)
@@ -109,10 +128,7 @@ class Servable:
         if len(set(batch_sizes.values())) > 1:
             sizes = ", ".join(f"{k} has {n}" for k, n in sorted(batch_sizes.items()))
             raise ServingError("INVALID_ARGUMENT", f"{where}: batch sizes differ ({sizes} rows)")
-        rows = next(iter(batch_sizes.values()), None)
-        if rows == 0:
-            raise ServingError("INVALID_ARGUMENT", f"{where}: empty batch (0 rows); send >= 1")
-        return rows
+        return next(iter(batch_sizes.values()), None)
 
     def _check_text(self, where: str, key: str, array: np.ndarray) -> None:
         for index, value in enumerate(array.reshape(-1)):

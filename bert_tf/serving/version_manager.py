@@ -26,7 +26,13 @@ LOG = logging.getLogger(__name__)
 class VersionManager:
     """Routes (model, version | label) to a loaded servable and reports version states."""
 
-    def __init__(self, config: Any, max_text_bytes: int = 1 << 20) -> None:
+    def __init__(
+        self,
+        config: Any,
+        max_text_bytes: int = 1 << 20,
+        max_num_load_retries: int = 5,
+        load_retry_interval: float = 60.0,
+    ) -> None:
         from bert_tf.serving.servable import Servable
 
         def load(name: str, version: int, path: Path) -> Servable:
@@ -36,7 +42,13 @@ class VersionManager:
         for model in config.model_config_list.config:
             policy = model.model_version_policy if model.HasField("model_version_policy") else None
             self.models[model.name] = ModelVersions(
-                model.name, model.base_path, policy, dict(model.version_labels), load=load
+                model.name,
+                model.base_path,
+                policy,
+                dict(model.version_labels),
+                load=load,
+                max_num_load_retries=max_num_load_retries,
+                load_retry_interval=load_retry_interval,
             )
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -85,6 +97,8 @@ class VersionManager:
 
     def stop(self) -> None:
         self._stop.set()
+        for versions in self.models.values():
+            versions.stopping.set()
         if self._thread is not None:
             self._thread.join()
 

@@ -92,11 +92,6 @@ CASES = {
         "INVALID_ARGUMENT",
         "input 'text' must have shape [-1] (-1 = any), got [1, 2]",
     ),
-    "empty batch": (
-        lambda: request(text=np.array([], object)),
-        "INVALID_ARGUMENT",
-        "empty batch (0 rows)",
-    ),
     "10 MB string": (
         lambda: request(text=[TEN_MB]),
         "INVALID_ARGUMENT",
@@ -127,10 +122,10 @@ CASES = {
         "NOT_FOUND",
         "model 'clf' version 7 is not available; available versions: [1]",
     ),
-    "unknown signature": (
+    "unknown signature": (  # TF Serving's predict_util.cc status and words
         lambda: request(signature="nope", text=[b"a"]),
-        "NOT_FOUND",
-        "has no signature 'nope'",
+        "FAILED_PRECONDITION",
+        'Serving signature key "nope" not found.',
     ),
 }
 
@@ -152,8 +147,8 @@ def test_grpc_bad_request_gets_status_and_message(stub, case):
 
 
 REST_CASES = {
-    "not JSON": ("/v1/models/clf:predict", b"{nope", 400, "request body is not JSON"),
-    "no rows": ("/v1/models/clf:predict", b"{}", 400, 'exactly one of "instances"'),
+    "not JSON": ("/v1/models/clf:predict", b"{nope", 400, "JSON Parse error"),
+    "no rows": ("/v1/models/clf:predict", b"{}", 400, "Missing 'inputs' or 'instances' key"),
     "number for text": (
         "/v1/models/clf:predict",
         b'{"instances": [5]}',
@@ -161,7 +156,12 @@ REST_CASES = {
         "input 'text' is DT_STRING",
     ),
     "ragged": ("/v1/models/clf:predict", b'{"inputs": [["a"], ["b", "c"]]}', 400, "ragged"),
-    "empty batch": ("/v1/models/clf:predict", b'{"instances": []}', 400, "empty batch"),
+    "empty instances": (
+        "/v1/models/clf:predict",
+        b'{"instances": []}',
+        400,
+        "No values in 'instances' array",
+    ),
     "invalid UTF-8": (
         "/v1/models/clf:predict",
         b'{"instances": [{"b64": "YWL/"}]}',
@@ -184,8 +184,8 @@ REST_CASES = {
     "unknown signature": (
         "/v1/models/clf:predict",
         b'{"signature_name": "nope", "instances": ["a"]}',
-        404,
-        "has no signature 'nope'",
+        400,
+        'Serving signature name: "nope" not found in signature def',
     ),
     "unknown path": ("/v2/whatever", b"{}", 404, "no such path"),
 }
@@ -201,6 +201,17 @@ def test_rest_bad_request_gets_status_and_message(server, stub, case):
     assert response.status == status, answer
     assert message in answer["error"]
     assert_still_serving(stub)
+
+
+def test_an_empty_batch_runs_the_graph_as_in_tf_serving(server, stub):
+    """0 rows over gRPC, or as REST columns, run the model and answer 0 rows."""
+    answer = stub.Predict(request(text=np.array([], object)), timeout=30)
+    assert list(answer.outputs["probabilities"].tensor_shape.dim[0:1])[0].size == 0
+    connection = http.client.HTTPConnection(server.rest_target, timeout=30)
+    connection.request("POST", "/v1/models/clf:predict", b'{"inputs": {"text": []}}')
+    response = connection.getresponse()
+    assert response.status == 200
+    assert json.loads(response.read())["outputs"]["label"] == []
 
 
 def test_metadata_and_status_of_unknown_model_are_not_found(server):

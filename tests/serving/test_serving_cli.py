@@ -21,6 +21,10 @@ from bert_tf.cli import main
             ["serve", "--model-base-path", "m", "--batching-parameters-file", "b"],
             "--batching-parameters-file needs --enable-batching",
         ),
+        (
+            ["serve", "--model-base-path", "m", "--max-request-rows", "-1"],
+            "--max-request-rows must be >= 0",
+        ),
         (["predict", "--target", "h:1", "--model", "m"], "give TEXT [TEXT_PAIR] or --input FILE"),
     ],
 )

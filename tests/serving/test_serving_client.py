@@ -78,12 +78,15 @@ def assert_same(results, expected):
 
 
 @pytest.mark.parametrize("rest", [False, True], ids=["grpc", "rest"])
-def test_predict_returns_typed_results(server, in_process, rest):
+def test_predict_returns_typed_results(server, in_process, real_exports, rest):
     from bert_tf.serving import BertServingClient
     from bert_tf.tasks.classification_result import ClassificationResult
 
     target = server.rest_target if rest else server.target
-    with BertServingClient(target, "clf", rest=rest) as client:
+    # Over REST the contract comes from the export: TF Serving cannot call a signature without
+    # inputs there (test_serving_rest_client.py covers both ways).
+    contract = real_exports["clf"] if rest else None
+    with BertServingClient(target, "clf", rest=rest, contract=contract) as client:
         assert client.contract()["task"] == "classification"
         results = client.predict(TEXTS)
         assert client.last_version == (None if rest else 1)
@@ -91,7 +94,9 @@ def test_predict_returns_typed_results(server, in_process, rest):
     assert_same(results, in_process("clf", [t.encode() for t in TEXTS]))
 
 
-def test_grpc_and_rest_agree_and_many_texts_are_split_into_requests(server, in_process):
+def test_grpc_and_rest_agree_and_many_texts_are_split_into_requests(
+    server, in_process, real_exports
+):
     from bert_tf.serving import BertServingClient
 
     texts = [f"sentence number {i} " * (i % 5 + 1) for i in range(70)]
@@ -102,7 +107,9 @@ def test_grpc_and_rest_agree_and_many_texts_are_split_into_requests(server, in_p
     grpc_client.transport.predict = lambda *a, **k: calls.append(len(a[3]["text"])) or send(*a, **k)
     served = grpc_client.predict(texts)
     assert calls == [32, 32, 6]
-    rest = BertServingClient(server.rest_target, "clf", rest=True, batch_size=16).predict(texts)
+    rest = BertServingClient(
+        server.rest_target, "clf", rest=True, batch_size=16, contract=real_exports["clf"]
+    ).predict(texts)
     assert_same(served, in_process("clf", [t.encode() for t in texts]))
     probabilities = [[r.probabilities[n] for n in LABELS] for r in served]
     np.testing.assert_allclose(probabilities, [[r.probabilities[n] for n in LABELS] for r in rest])
@@ -131,9 +138,14 @@ def test_metadata_and_status(server, rest):
     from bert_tf.serving import BertServingClient
 
     client = BertServingClient(server.rest_target if rest else server.target, "clf", rest=rest)
-    signatures = client.metadata()["metadata"]["signature_def"]["signatureDef"]
+    metadata = client.metadata()  # TF Serving's JSON: proto field names, defaults printed
+    assert metadata["model_spec"] == {"name": "clf", "signature_name": "", "version": "1"}
+    signatures = metadata["metadata"]["signature_def"]["signature_def"]
     assert set(signatures) == {"serving_default", "serve_tokens", "serve_examples", "contract"}
-    assert signatures["serving_default"]["inputs"]["text"]["dtype"] == "DT_STRING"
+    text = signatures["serving_default"]["inputs"]["text"]
+    assert text["dtype"] == "DT_STRING"
+    assert text["tensor_shape"] == {"dim": [{"size": "-1", "name": ""}], "unknown_rank": False}
+    assert signatures["serving_default"]["method_name"] == "tensorflow/serving/predict"
     assert client.status() == [
         {"version": "1", "state": "AVAILABLE", "status": {"error_code": "OK", "error_message": ""}}
     ]
@@ -179,7 +191,7 @@ def test_retries_only_unavailable_with_backoff(server):
     assert error.value.code == "INVALID_ARGUMENT" and len(calls) == 1
 
 
-def test_predict_cli_prints_json_lines(server, in_process, tmp_path):
+def test_predict_cli_prints_json_lines(server, in_process, real_exports, tmp_path):
     rows = tmp_path / "rows.txt"
     rows.write_text(f"{TEXTS[0]}\n{TEXTS[1]}\n\n{TEXTS[2]}\n")
 
@@ -192,7 +204,10 @@ def test_predict_cli_prints_json_lines(server, in_process, tmp_path):
     lines = [json.loads(line) for line in many.stdout.splitlines()]
     expected = in_process("clf", [TEXTS[0].encode(), TEXTS[1].encode(), TEXTS[2].encode()])
     assert [line["label"] for line in lines] == [b.decode() for b in expected["label"]]
-    pair = predict("--target", server.rest_target, "--rest", "--model", "pair", "Why?", "Because.")
+    pair = predict(
+        "--target", server.rest_target, "--rest", "--model", "pair",
+        "--contract", str(real_exports["pair"]), "Why?", "Because.",
+    )  # fmt: skip
     assert pair.returncode == 0, pair.stderr
     expected = in_process("pair", [b"Why?"], [b"Because."])
     assert json.loads(pair.stdout)["probabilities"]["positive"] == pytest.approx(
@@ -204,14 +219,15 @@ def test_predict_cli_prints_json_lines(server, in_process, tmp_path):
 
 
 @pytest.mark.parametrize("rest", [False, True], ids=["grpc", "rest"])
-def test_version_labels_route_like_versions(server, in_process, rest):
+def test_version_labels_route_like_versions(server, in_process, real_exports, rest):
     from bert_tf.serving import BertServingClient, ServingError
 
     target = server.rest_target if rest else server.target
-    client = BertServingClient(target, "clf", rest=rest, version="stable")
+    contract = real_exports["clf"] if rest else None
+    client = BertServingClient(target, "clf", rest=rest, version="stable", contract=contract)
     assert_same(client.predict(TEXTS[:2]), in_process("clf", [t.encode() for t in TEXTS[:2]]))
     assert [row["version"] for row in client.status()] == ["1"]
     assert client.metadata()["model_spec"]["version"] == "1"
-    with pytest.raises(ServingError, match="no version label 'canary'") as error:
+    with pytest.raises(ServingError, match="Unrecognized servable version label: canary") as error:
         BertServingClient(target, "clf", rest=rest, version="canary").status()
-    assert error.value.code == "NOT_FOUND"
+    assert error.value.code == "INVALID_ARGUMENT"  # as TF Serving's server_core.cc

@@ -29,6 +29,7 @@ def server(model_base, tmp_path_factory):
             "--model-name", "clf",
             "--enable-batching",
             "--file-system-poll-wait-seconds", "0.5",
+            "--load-retry-interval-micros", "100000",
         ],
         tmp_path_factory.mktemp("reload") / "log.txt",
     )  # fmt: skip
@@ -106,8 +107,8 @@ def test_corrupt_push_is_rejected_and_the_last_good_version_keeps_serving(server
     pb = version_dir / "saved_model.pb"
     pb.write_bytes(pb.read_bytes()[: pb.stat().st_size // 2])  # truncated
 
-    def failed():
-        return any(row["version"] == str(bad) for row in client.status())
+    def failed():  # after its load retries (0.1 s apart here)
+        return any(row["version"] == str(bad) and row["state"] == "END" for row in client.status())
 
     wait_for(failed)
     rows = {row["version"]: row for row in client.status()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from tensorflow_serving.config import file_system_storage_path_source_pb2 as fs_pb2
 
@@ -43,7 +45,7 @@ def test_latest_policy_serves_the_newest_and_unloads_the_old(tmp_path):
 
 def test_broken_push_keeps_the_last_good_version_until_it_is_fixed(tmp_path):
     make(tmp_path, 1)
-    versions = ModelVersions("m", tmp_path, load=FakeServable)
+    versions = ModelVersions("m", tmp_path, load=FakeServable, max_num_load_retries=0)
     versions.poll()
     make(tmp_path, 2, broken=[2])
     versions.poll()
@@ -82,3 +84,30 @@ def test_labels_and_not_found_messages(tmp_path):
         versions.get(label="canary")
     with pytest.raises(ServingError, match=r"version 9 is not available; available versions"):
         versions.get(9)
+
+
+def test_a_failed_load_is_retried_with_the_interval_between(tmp_path):
+    """TF Serving's --max_num_load_retries / --load_retry_interval_micros."""
+    make(tmp_path, 1, broken=[1])
+    attempts = []
+
+    class FixedOnThirdTry(FakeServable):
+        def __init__(self, name, version, path):
+            attempts.append(time.monotonic())
+            if len(attempts) == 3:
+                (path / "broken").unlink()
+            super().__init__(name, version, path)
+
+    versions = ModelVersions(
+        "m", tmp_path, load=FixedOnThirdTry, max_num_load_retries=5, load_retry_interval=0.05
+    )
+    versions.poll()
+    assert versions.available() == [1] and len(attempts) == 3
+    assert min(b - a for a, b in zip(attempts, attempts[1:])) >= 0.05
+
+    make(tmp_path, 2, broken=[2])
+    attempts.clear()
+    versions.max_num_load_retries = 1
+    versions.poll()
+    assert len(attempts) == 2 and versions.states[2].state == "END"
+    assert versions.available() == [1]
