@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -118,7 +119,8 @@ def test_accuracy_and_predictions_file(tmp_path):
     logits = np.array([[2.0, 1.0], [0.0, 3.0], [1.0, 0.0], [5.0, 1.0]])  # 3 of 4 right
     assert task.metrics(examples, logits) == {"accuracy": 0.75}
     path = task.write_predictions(tmp_path, examples, logits)
-    assert path.read_text().splitlines() == ["index\tprediction", "0\t0", "1\t1", "2\t0", "3\t0"]
+    lines = Path(path).read_text().splitlines()
+    assert lines == ["index\tprediction", "0\t0", "1\t1", "2\t0", "3\t0"]
 
 
 @pytest.mark.slow
