@@ -3,9 +3,11 @@
 A checkpoint prefix (``bert_model.ckpt``, whose files are ``.index`` and ``.data-*``), or a
 directory holding one (a ``checkpoint`` file, or a single ``*.ckpt*.index``), with
 bert_config.json (and vocab.txt) beside it. Its tokenizer lower-cases unless told otherwise
-(the release does not record casing; "uncased" models are the default) and splits words of up
-to 200 characters (google-research's ``max_input_chars_per_word``). bert_tf does not write
-this format: `save` raises ValueError (write HF instead, which every tool reads).
+(the release does not record casing: a flag decides, else the folder name of a released model,
+as google-research's `validate_case_matches_checkpoint` knows them, else "uncased", the
+default) and splits words of up to 200 characters (google-research's
+``max_input_chars_per_word``). bert_tf does not write this format: `save` raises ValueError
+(write HF instead, which every tool reads).
 
 Example:
     >>> GoogleFormat().detect("no/such/bert_model.ckpt"), GoogleFormat().writable
@@ -24,6 +26,21 @@ from bert_tf.checkpoints.loaded_checkpoint import LoadedCheckpoint
 from bert_tf.checkpoints.save_options import SaveOptions
 
 CONFIG_FILE = "bert_config.json"
+# The released models google-research's tokenization.validate_case_matches_checkpoint names.
+RELEASED_CASING = {
+    "uncased_L-24_H-1024_A-16": True,
+    "uncased_L-12_H-768_A-12": True,
+    "multilingual_L-12_H-768_A-12": True,
+    "chinese_L-12_H-768_A-12": True,
+    "cased_L-12_H-768_A-12": False,
+    "cased_L-24_H-1024_A-16": False,
+    "multi_cased_L-12_H-768_A-12": False,
+}
+
+
+def released_casing(path: Path) -> bool | None:
+    """`do_lower_case` of a released google-research model by its folder name, else None."""
+    return RELEASED_CASING.get(_folder(Path(path)).name)
 
 
 def google_prefix(path: Path) -> Path | None:
@@ -69,7 +86,7 @@ class GoogleFormat(CheckpointFormat):
             config,
             with_heads=options.with_heads,
             vocab_file=options.vocab_file,
-            lower_case=options.casing(None),  # the TF1 release does not record casing
+            lower_case=options.casing(released_casing(path)),  # not recorded in the files
             load_tokenizer=False,
         )
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
+from typing import Any
 
 from bert_tf.checkpoints.checkpoint_warning import CheckpointWarning
 from bert_tf.checkpoints.config_json import config_from_json_dict, read_json_object
@@ -35,7 +36,13 @@ from bert_tf.checkpoints.hf_weights_file import read_hf_weights
 from bert_tf.checkpoints.loaded_checkpoint import LoadedCheckpoint, build_model
 from bert_tf.checkpoints.weight_mapping import WeightMapping, is_pretrainer
 
-__all__ = ["WEIGHTS_FILE", "load_hf_checkpoint", "read_lower_case", "save_hf_checkpoint"]
+__all__ = [
+    "WEIGHTS_FILE",
+    "load_hf_checkpoint",
+    "read_lower_case",
+    "read_tokenizer_options",
+    "save_hf_checkpoint",
+]
 
 _PRETRAINING_HEADS = ("cls.predictions.", "cls.seq_relationship.")
 
@@ -49,6 +56,21 @@ def read_lower_case(model_dir: Path) -> bool | None:
     if value is not None and not isinstance(value, bool):
         raise ValueError(f"{path}: do_lower_case must be true or false, got {value!r}")
     return value
+
+
+def read_tokenizer_options(model_dir: Path) -> dict[str, Any]:
+    """HF tokenizer_config.json's other tokenizer settings (``strip_accents``,
+    ``tokenize_chinese_chars``, ``never_split`` + added special tokens, ``do_basic_tokenize``,
+    ``model_max_length``) as `TokenizerSettings` fields; {} when there is no such file."""
+    from bert_tf.text.tokenizer_settings import TokenizerSettings
+
+    path = Path(model_dir) / TOKENIZER_CONFIG_FILE
+    if not path.is_file():
+        return {}
+    settings = TokenizerSettings.from_json(json.loads(path.read_text(encoding="utf-8")), str(path))
+    keys = ("strip_accents", "tokenize_chinese_chars", "never_split", "do_basic_tokenize",
+            "model_max_length")  # fmt: skip
+    return {key: getattr(settings, key) for key in keys}
 
 
 def _id2label(values: dict, source: str) -> dict[int, str] | None:
@@ -138,16 +160,11 @@ def load_hf_checkpoint(
     if lower_case is None:
         lower_case = read_lower_case(model_dir)
         lower_case = True if lower_case is None else lower_case
-    tokenizer = None
-    if load_tokenizer and vocab_file.is_file():
-        from bert_tf.text import BertTokenizer
-
-        tokenizer = BertTokenizer(vocab_file, lower_case=lower_case)
-    return LoadedCheckpoint(
+    tokenizer_options = read_tokenizer_options(model_dir)
+    loaded = LoadedCheckpoint(
         model=model,
         backbone=backbone,
         config=config,
-        tokenizer=tokenizer,
         vocab_file=vocab_file if vocab_file.is_file() else None,
         lower_case=lower_case,
         source=str(model_dir),
@@ -157,4 +174,8 @@ def load_hf_checkpoint(
         head_weights=dict(state.heads),
         id2label=_id2label(values, str(config_path)),
         classifier_dropout=values.get("classifier_dropout"),
+        tokenizer_options=tokenizer_options,
     )
+    if load_tokenizer and vocab_file.is_file():
+        loaded.tokenizer = loaded.make_tokenizer()
+    return loaded

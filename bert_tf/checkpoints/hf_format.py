@@ -4,7 +4,9 @@ Read: config.json with model.safetensors, sharded safetensors (model.safetensors
 + shards), or pytorch_model.bin (sharded or not; read without torch), in every ``BertFor*``
 layout (`load_hf_checkpoint`). Written: config.json + model.safetensors (+ vocab.txt and HF's
 tokenizer_config.json) by `save_hf_checkpoint`. Casing: HF's tokenizer_config.json
-``do_lower_case``; the word limit is HF's 100 (recorded as None, the tokenizer default).
+``do_lower_case``, with its other tokenizer settings (``strip_accents``,
+``tokenize_chinese_chars``, ``never_split`` and added special tokens, ``model_max_length``);
+the word limit is HF's 100 (recorded as None, the tokenizer default).
 
 Example:
     >>> HfFormat().detect("all-MiniLM-L6-v2/")  # doctest: +SKIP

@@ -130,24 +130,39 @@ def load_keras_hub_preset(preset_dir: str | Path, load_tokenizer: bool = True) -
     _copy(_pairs(backbone, theirs), to_ours=True)
     vocab_file = preset_dir / VOCAB_PATH
     tokenizer_json = preset_dir / "tokenizer.json"
-    lower_case = True
+    lower_case, tokenizer_options = True, {}
     if tokenizer_json.is_file():
-        lower_case = bool(read_json_object(tokenizer_json)["config"].get("lowercase", False))
-    tokenizer = None
-    if load_tokenizer and vocab_file.is_file():
-        from bert_tf.text import BertTokenizer
-
-        tokenizer = BertTokenizer(vocab_file, lower_case=lower_case)
-    return LoadedCheckpoint(
+        hub_tokenizer = read_json_object(tokenizer_json)["config"]
+        lower_case = bool(hub_tokenizer.get("lowercase", False))
+        tokenizer_options = keras_hub_tokenizer_options(hub_tokenizer)
+    loaded = LoadedCheckpoint(
         model=model,
         backbone=backbone,
         config=config,
-        tokenizer=tokenizer,
         vocab_file=vocab_file if vocab_file.is_file() else None,
         lower_case=lower_case,
         source=str(preset_dir),
         architecture="BertModel",
+        tokenizer_options=tokenizer_options,
     )
+    if load_tokenizer and vocab_file.is_file():
+        loaded.tokenizer = loaded.make_tokenizer()
+    return loaded
+
+
+def keras_hub_tokenizer_options(hub_tokenizer: dict[str, Any]) -> dict[str, Any]:
+    """`TokenizerSettings` fields of a keras-hub WordPiece tokenizer config (tokenizer.json).
+
+    ``strip_accents: true`` strips; false (keras-hub's default, also what an uncased preset
+    written without the option holds) follows ``lowercase`` as BERT does.
+    """
+    options: dict[str, Any] = {
+        "tokenize_chinese_chars": bool(hub_tokenizer.get("split_on_cjk", True)),
+        "special_tokens_in_strings": bool(hub_tokenizer.get("special_tokens_in_strings", False)),
+    }
+    if hub_tokenizer.get("strip_accents"):
+        options["strip_accents"] = True
+    return options
 
 
 def save_keras_hub_preset(

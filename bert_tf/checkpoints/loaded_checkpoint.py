@@ -39,6 +39,8 @@ class LoadedCheckpoint:
         classifier_dropout: config.json ``classifier_dropout`` (HF's head dropout), or None.
         task: the task model a `.keras` file holds (a `BertClassifier`, ...), or None;
             `task_model` returns it.
+        tokenizer_options: the checkpoint's other tokenizer settings (`TokenizerSettings`
+            fields such as ``strip_accents``, ``tokenize_chinese_chars``, ``never_split``).
 
     Example:
         >>> loaded = load_hf_checkpoint("all-MiniLM-L6-v2/")  # doctest: +SKIP
@@ -62,6 +64,7 @@ class LoadedCheckpoint:
     classifier_dropout: float | None = None
     max_chars_per_word: int | None = None
     task: Any = None
+    tokenizer_options: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def has_heads(self) -> bool:
@@ -90,7 +93,7 @@ class LoadedCheckpoint:
         """The `bert_tf.text.tokenizer_settings.TokenizerSettings` of this checkpoint."""
         from bert_tf.text.tokenizer_settings import TokenizerSettings
 
-        return TokenizerSettings(self.lower_case, self.max_chars_per_word)
+        return TokenizerSettings(self.lower_case, self.max_chars_per_word, **self.tokenizer_options)
 
     def make_tokenizer(self, vocab_file: str | Path | None = None) -> Any:
         """A `BertTokenizer` with this checkpoint's casing and word limit over ``vocab_file``
@@ -100,9 +103,8 @@ class LoadedCheckpoint:
         vocab = vocab_file if vocab_file is not None else self.vocab_file
         if vocab is None:
             raise ValueError(f"{self.source}: has no vocab.txt; pass a vocabulary file")
-        limit = self.max_chars_per_word
-        extra = {} if limit is None else {"max_chars_per_word": limit}
-        return BertTokenizer(Path(vocab), lower_case=self.lower_case, **extra)
+        options = self.tokenizer_settings().tokenizer_options()
+        return BertTokenizer(Path(vocab), **options)
 
     def summary(self) -> str:
         """One line: model class, sizes, weight and parameter counts."""

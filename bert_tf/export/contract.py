@@ -20,7 +20,18 @@ CONTRACT_FORMAT = "bert_tf.export/1"
 CONTRACT_FILE = "bert_tf_contract.json"
 VOCAB_FILE = "vocab.txt"
 SIGNATURES = ("serving_default", "serve_tokens", "serve_examples", "contract")
-TOKENIZER_FIELDS = ("vocab_sha256", "vocab_size", "lower_case", "max_chars_per_word")
+# What makes a tokenizer give the ids the model was trained on (options as BertTokenizer's).
+TOKENIZER_FIELDS = ("vocab_sha256", "vocab_size", "lower_case", "max_chars_per_word",
+                    "strip_accents", "tokenize_chinese_chars", "special_tokens_in_strings",
+                    "never_split", "do_basic_tokenize")  # fmt: skip
+
+
+def _tokenizer_fields(tokenizer: Any) -> dict[str, Any]:
+    """The tokenizer's contract fields, as JSON holds them (lists, not tuples)."""
+    values = {field: getattr(tokenizer, field) for field in TOKENIZER_FIELDS}
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+
+
 PREPROCESSOR_FIELDS = ("seq_length", "truncation")
 
 
@@ -31,10 +42,7 @@ def build_contract(module: Any) -> dict[str, Any]:
         "format": CONTRACT_FORMAT,
         "task": module.task,
         "label_names": module.label_names,
-        "vocab_sha256": tokenizer.vocab_sha256,
-        "vocab_size": tokenizer.vocab_size,
-        "lower_case": tokenizer.lower_case,
-        "max_chars_per_word": tokenizer.max_chars_per_word,
+        **_tokenizer_fields(tokenizer),
         "seq_length": module.seq_length,
         "truncation": module.preprocessor.truncation,
         "max_text_bytes": module.max_text_bytes,
@@ -81,7 +89,7 @@ def check_tokenizer(contract: dict[str, Any], tokenizer: Any) -> None:
     preprocessor = None
     if hasattr(tokenizer, "tokenizer") and hasattr(tokenizer, "seq_length"):
         preprocessor, tokenizer = tokenizer, tokenizer.tokenizer
-    found = {field: getattr(tokenizer, field) for field in TOKENIZER_FIELDS}
+    found = _tokenizer_fields(tokenizer)
     if preprocessor is not None:
         found.update({field: getattr(preprocessor, field) for field in PREPROCESSOR_FIELDS})
     for field, value in found.items():

@@ -67,7 +67,7 @@ def load_backbone(
             path, fmt.name, with_heads=False, default_lower_case=lower_case, vocab_file=vocab
         )
         loaded.backbone.trainable = True
-        tokenizer = make_tokenizer(vocab, loaded.lower_case, loaded.max_chars_per_word)
+        tokenizer = loaded.make_tokenizer(vocab)  # the checkpoint's casing and options
         return loaded.backbone, tokenizer, vocab
     from bert_tf.config import PRESETS
     from bert_tf.models import BertBackbone

@@ -1,11 +1,13 @@
 """BertTokenizer: BERT's WordPiece tokenization, in-graph, on tensorflow-text.
 
-Normalization follows BERT exactly (see `normalization.py`): strings of printable ASCII take
-a fast path (ASCII lowercasing), all others go through per-codepoint tables in TensorFlow
-and, uncased, Unicode's Final_Sigma rule of Python's `str.lower` (`final_sigma.py`);
-tensorflow-text's `FastBertTokenizer` then splits on whitespace, punctuation and CJK and runs
-WordPiece. Everything is TensorFlow ops, so the tokenizer works in `tf.data.map` and is saved
-inside a SavedModel (load it with `tensorflow_text` imported).
+Normalization follows BERT exactly (see `graph_normalizer.py`), with HF `BertNormalizer`'s
+options: lower-casing, accent stripping (None: follow lower-casing) and spaces around CJK
+ideographs. tensorflow-text's `FastBertTokenizer` then splits on whitespace, punctuation and
+CJK and runs WordPiece; where an option asks for other words (CJK runs kept whole,
+whitespace-only splitting) `word_splitting.py` splits them and WordPiece runs per word.
+Special tokens written in the text can be kept whole (`special_tokens_in_strings`,
+`never_split`). Everything is TensorFlow ops, so the tokenizer works in `tf.data.map` and is
+saved inside a SavedModel (load it with `tensorflow_text` imported).
 """
 
 from __future__ import annotations
@@ -14,33 +16,20 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import tensorflow as tf
 import tensorflow_text as tf_text
 
-from bert_tf.text import normalization
-from bert_tf.text.final_sigma import mark_final_sigmas
-from bert_tf.text.special_tokens import SPECIAL_TOKEN_ROLES
+from bert_tf.text.byte_offsets import input_spans, map_offsets
+from bert_tf.text.graph_normalizer import GraphNormalizer, lookup
+from bert_tf.text.ragged_rows import replace_rows, shift_rows
+from bert_tf.text.special_token_splitting import SpecialTokenSplitter
+from bert_tf.text.special_tokens import SPECIAL_TOKEN_ROLES, SPECIAL_TOKENS
+from bert_tf.text.string_inputs import as_string_batch, as_word_batch
+from bert_tf.text.word_splitting import split_words
 
 DEFAULT_MAX_CHARS_PER_WORD = 100  # HF's WordPiece limit
 GOOGLE_MAX_CHARS_PER_WORD = 200  # google-research's WordpieceTokenizer max_input_chars_per_word
-_LONG_WORD_CHAR = 0x1D400  # a 4-byte letter: words made of it exceed max_bytes_per_word
-_ASCII_TEXT = r"[\t\n\r\x20-\x7e]*"
-
-
-def _lookup(index: np.ndarray, pages: np.ndarray, cp: tf.Tensor) -> tf.Tensor:
-    """Two-level table lookup `table[cp]` for int32 codepoints `cp`."""
-    page = tf.gather(tf.constant(index), cp // normalization.PAGE_SIZE)
-    return tf.gather(tf.constant(pages), page * normalization.PAGE_SIZE + cp % 256)
-
-
-def _utf8_length(cp: tf.Tensor) -> tf.Tensor:
-    return (
-        1
-        + tf.cast(cp >= 0x80, tf.int64)
-        + tf.cast(cp >= 0x800, tf.int64)
-        + tf.cast(cp >= 0x10000, tf.int64)
-    )
+_UNK = SPECIAL_TOKEN_ROLES["unk"]
 
 
 class BertTokenizer(tf.Module):
@@ -50,16 +39,27 @@ class BertTokenizer(tf.Module):
     `bert_tf.text.byte_to_char_offsets` converts them to Python string indices.
 
     Args:
-        vocab_file: WordPiece vocabulary, one token per line; must hold [PAD], [UNK], [CLS],
-            [SEP] and [MASK].
-        lower_case: True for uncased vocabularies (lowercase + strip accents).
+        vocab_file: WordPiece vocabulary, one token per line; must hold [UNK]. [PAD], [CLS],
+            [SEP] and [MASK] are needed only where used (packing, masking), which names them.
+        lower_case: lower-case the text (uncased vocabularies).
         max_chars_per_word: words with more characters (after normalization) become [UNK]:
             100 as in HF `tokenizers`, 200 for google-research checkpoints (its default).
+        strip_accents: drop accents (NFD, then combining marks); None: when `lower_case`.
+        tokenize_chinese_chars: split CJK ideographs into words of their own (False: a run
+            of them is one word, as in some Japanese and multilingual BERTs).
+        special_tokens_in_strings: [CLS], [SEP], [MASK], [PAD] and [UNK] written in the
+            text become their ids ("the [MASK] fox"), as in HF and keras-hub.
+        never_split: more tokens kept whole when written in the text (HF's added special
+            tokens); one outside the vocabulary becomes [UNK].
+        do_basic_tokenize: False splits the normalized text on whitespace only (no
+            punctuation split) before WordPiece.
 
     Example:
         >>> tokenizer = BertTokenizer("vocab.txt", lower_case=True)
         >>> tokenizer.tokenize(["Hello, world!"])
         <tf.RaggedTensor [[7592, 1010, 2088, 999]]>
+        >>> BertTokenizer("vocab.txt", special_tokens_in_strings=True).tokenize("a [MASK].")
+        <tf.Tensor: shape=(3,), dtype=int32, numpy=array([1037,  103, 1012], dtype=int32)>
     """
 
     def __init__(
@@ -67,6 +67,11 @@ class BertTokenizer(tf.Module):
         vocab_file: str | Path,
         lower_case: bool = True,
         max_chars_per_word: int = DEFAULT_MAX_CHARS_PER_WORD,
+        strip_accents: bool | None = None,
+        tokenize_chinese_chars: bool = True,
+        special_tokens_in_strings: bool = False,
+        never_split: tuple[str, ...] | list[str] = (),
+        do_basic_tokenize: bool = True,
         name: str | None = None,
     ) -> None:
         super().__init__(name=name)
@@ -75,6 +80,10 @@ class BertTokenizer(tf.Module):
             raise FileNotFoundError(f"vocabulary file not found: {path}")
         if not 1 <= max_chars_per_word <= 999:
             raise ValueError(f"max_chars_per_word must be in [1, 999], got {max_chars_per_word}")
+        if strip_accents is not None and not isinstance(strip_accents, bool):
+            raise TypeError(f"strip_accents must be None, True or False, got {strip_accents!r}")
+        if isinstance(never_split, str):
+            raise TypeError("never_split must be a list of tokens, not one string")
         data = path.read_bytes()
         try:
             tokens = [line.strip() for line in data.decode("utf-8").splitlines()]
@@ -85,24 +94,38 @@ class BertTokenizer(tf.Module):
             if token in ids:
                 raise ValueError(f"vocabulary file {path} repeats the token {token!r}")
             ids[token] = i
-        for token in SPECIAL_TOKEN_ROLES.values():
-            if token not in ids:
-                raise ValueError(f"vocabulary file {path} has no {token} token")
+        if _UNK not in ids:
+            raise ValueError(f"vocabulary file {path} has no {_UNK} token")
         self.vocab_file = str(path.resolve())
         self.vocab_sha256 = hashlib.sha256(data).hexdigest()
         self.lower_case = bool(lower_case)
         self.max_chars_per_word = int(max_chars_per_word)
+        self.strip_accents = strip_accents
+        self.tokenize_chinese_chars = bool(tokenize_chinese_chars)
+        self.special_tokens_in_strings = bool(special_tokens_in_strings)
+        self.never_split = tuple(str(token) for token in never_split)
+        self.do_basic_tokenize = bool(do_basic_tokenize)
         self._tokens = tokens
         self._ids = ids
-        self._tables = normalization.tf_tables(self.lower_case)
-        self._wordpiece = tf_text.FastBertTokenizer(
-            vocab=tokens,
+        self._normalizer = GraphNormalizer(
+            self.lower_case, strip_accents, self.tokenize_chinese_chars, self.max_chars_per_word
+        )
+        # tf-text needs one ordinary token to build its trie; U+FFFD never survives
+        # normalization, so a vocabulary of special tokens only still tokenizes (to [UNK]).
+        ordinary = any(t not in SPECIAL_TOKENS for t in tokens)
+        options = dict(
+            vocab=tokens if ordinary else [*tokens, "\ufffd"],
             token_out_type=tf.int32,
             max_bytes_per_word=4 * self.max_chars_per_word,
-            unknown_token=SPECIAL_TOKEN_ROLES["unk"],
+            unknown_token=_UNK,
             lower_case_nfd_strip_accents=False,
         )
-        self._long_ascii_word = f"(?s).*[0-9A-Za-z]{{{self.max_chars_per_word + 1}}}.*"
+        # tf-text splits CJK and punctuation itself; other word boundaries need split_words.
+        self._own_words = not (self.tokenize_chinese_chars and self.do_basic_tokenize)
+        self._wordpiece = tf_text.FastBertTokenizer(**options, no_pretokenization=self._own_words)
+        kept = {t: ids[t] for t in SPECIAL_TOKENS if t in ids and special_tokens_in_strings}
+        kept.update({t: ids.get(t, ids[_UNK]) for t in self.never_split})
+        self._splitter = SpecialTokenSplitter(kept) if kept else None
 
     # --- vocabulary -------------------------------------------------------------------
     @property
@@ -123,146 +146,174 @@ class BertTokenizer(tf.Module):
             raise IndexError(f"token id {token_id} is outside [0, {len(self._tokens)})")
         return self._tokens[int(token_id)]
 
+    def special_id(self, role: str) -> int:
+        """The id of a special token by role (pad, unk, cls, sep, mask); ValueError naming
+        the token when the vocabulary lacks it."""
+        token = SPECIAL_TOKEN_ROLES[role]
+        if token not in self._ids:
+            raise ValueError(
+                f"the vocabulary {self.vocab_file} has no {token} token, which is needed here"
+            )
+        return self._ids[token]
+
     @property
     def pad_id(self) -> int:
-        return self._ids[SPECIAL_TOKEN_ROLES["pad"]]
+        return self.special_id("pad")
 
     @property
     def unk_id(self) -> int:
-        return self._ids[SPECIAL_TOKEN_ROLES["unk"]]
+        return self.special_id("unk")
 
     @property
     def cls_id(self) -> int:
-        return self._ids[SPECIAL_TOKEN_ROLES["cls"]]
+        return self.special_id("cls")
 
     @property
     def sep_id(self) -> int:
-        return self._ids[SPECIAL_TOKEN_ROLES["sep"]]
+        return self.special_id("sep")
 
     @property
     def mask_id(self) -> int:
-        return self._ids[SPECIAL_TOKEN_ROLES["mask"]]
+        return self.special_id("mask")
+
+    @property
+    def special_ids(self) -> list[int]:
+        """Ids of the special tokens the vocabulary has, never_split ones included."""
+        tokens = [*SPECIAL_TOKENS, *self.never_split]
+        return sorted({self._ids[t] for t in tokens if t in self._ids})
+
+    def special_tokens_mask(self, ids: Any) -> Any:
+        """int32 1 where an id (dense or ragged, any shape) is a special token, else 0."""
+        special = tf.constant(self.special_ids, tf.int32)
+
+        def mask(flat):
+            flat = tf.cast(flat, tf.int32)
+            return tf.cast(tf.reduce_any(tf.equal(flat[..., None], special), -1), tf.int32)
+
+        if isinstance(ids, tf.RaggedTensor):
+            return tf.ragged.map_flat_values(mask, ids)
+        if isinstance(ids, list) and ids and isinstance(ids[0], list):
+            return tf.ragged.map_flat_values(mask, tf.ragged.constant(ids, tf.int32))
+        return mask(tf.convert_to_tensor(ids))
 
     # --- tokenization -----------------------------------------------------------------
     def tokenize(self, strings: Any) -> tf.RaggedTensor:
-        """Word-piece ids (int32), no special tokens: `[B] strings -> [B, (T)]`."""
-        strings, scalar = _as_strings(strings)
-        ids = self._wordpiece.tokenize(self._normalize(strings))  # [B, (T)]
+        """Word-piece ids (int32), no special tokens added: `[B] strings -> [B, (T)]`."""
+        strings, scalar = as_string_batch(strings)
+        ids = self._tokenize(strings, with_offsets=False)[0]  # [B, (T)]
         return ids[0] if scalar else ids
 
     def tokenize_with_offsets(
         self, strings: Any
     ) -> tuple[tf.RaggedTensor, tf.RaggedTensor, tf.RaggedTensor]:
         """(ids, starts, ends), each `[B, (T)]`; offsets are int64 UTF-8 byte offsets."""
-        strings, scalar = _as_strings(strings)
-        normalized, out_cp, source, char_starts = self._normalize_exact(strings)
-        lengths = tf.cast(tf.strings.length(strings), tf.int64)  # [B]
-        src_start = tf.gather(char_starts.flat_values, source)  # [C_out]
-        src_end = tf.gather(_char_ends(char_starts, lengths), source)  # [C_out]
-        ids, starts, ends = self._wordpiece.tokenize_with_offsets(normalized)  # [B, (T)]
-        # Byte position of every normalized character, counted across the whole batch.
-        char_bytes = _utf8_length(out_cp.flat_values)  # [N]
-        position = tf.cumsum(char_bytes, exclusive=True)  # [N]
-        row_base = tf.gather(
-            tf.concat([position, tf.reduce_sum(char_bytes, keepdims=True)], 0),
-            out_cp.row_splits[:-1],
-        )  # [B]
-        token_base = tf.gather(row_base, starts.value_rowids())  # [T_total]
-        first = tf.searchsorted(position[None], (token_base + starts.flat_values)[None])[0]
-        last = tf.searchsorted(position[None], (token_base + ends.flat_values)[None])[0] - 1
-        starts = starts.with_flat_values(tf.gather(src_start, first))
-        ends = ends.with_flat_values(tf.gather(src_end, last))
+        strings, scalar = as_string_batch(strings)
+        ids, starts, ends = self._tokenize(strings, with_offsets=True)
         if scalar:
             return ids[0], starts[0], ends[0]
         return ids, starts, ends
 
-    def detokenize(self, ids: Any) -> tf.Tensor:
-        """Space-joined words for `[B, (T)]` ids (ragged, or dense with trailing [PAD])."""
-        if not isinstance(ids, tf.RaggedTensor):
-            ids = tf.RaggedTensor.from_tensor(tf.convert_to_tensor(ids), padding=self.pad_id)
-        pieces = tf.gather(tf.constant(self._tokens), ids)  # [B, (T)]
-        text = tf.strings.reduce_join(pieces, axis=-1, separator=" ")
-        return tf.strings.regex_replace(text, " ##", "")
+    def tokenize_words(self, words: Any) -> tf.RaggedTensor:
+        """Pre-split words (HF `is_split_into_words`): `[B, (W)]` strings -> `[B, (W), (T)]`
+        ids; each word is tokenized on its own (`merge_dims(1, 2)` gives `[B, (T)]`)."""
+        words = as_word_batch(words)  # [B, (W)]
+        return words.with_values(self.tokenize(words.values))
 
-    # --- normalization ----------------------------------------------------------------
-    def _normalize(self, strings: tf.Tensor) -> tf.Tensor:
-        """Normalized strings [B]: ASCII rows by `tf.strings.lower`, the rest by the tables."""
-        fast = tf.strings.regex_full_match(strings, _ASCII_TEXT) & ~tf.strings.regex_full_match(
-            strings, self._long_ascii_word
-        )  # [B]
-        part = tf.cast(fast, tf.int32)
-        slow_text, fast_text = tf.dynamic_partition(strings, part, 2)
-        slow_rows, fast_rows = tf.dynamic_partition(tf.range(tf.shape(strings)[0]), part, 2)
-        if self.lower_case:
-            fast_text = tf.strings.lower(fast_text)
-        slow_text = self._normalize_exact(slow_text)[0]
-        return tf.dynamic_stitch([slow_rows, fast_rows], [slow_text, fast_text])
+    def _tokenize(self, strings: tf.Tensor, with_offsets: bool):
+        """(ids, starts, ends) `[B, (T)]` of [B] strings; offsets None unless asked for."""
+        if self._splitter is None:
+            return self._tokenize_text(strings, with_offsets)
+        pieces, is_special, special, p_starts, p_ends = self._splitter.split(strings)
+        text = tf.where(is_special, "", pieces.flat_values)  # [P] special pieces emptied
+        ids, starts, ends = self._tokenize_text(text, with_offsets)  # [P, (T)]
+        ids = replace_rows(ids, is_special, special)
+        if with_offsets:
+            p_starts, p_ends = p_starts.flat_values, p_ends.flat_values  # [P]
+            starts = replace_rows(shift_rows(starts, p_starts), is_special, p_starts)
+            ends = replace_rows(shift_rows(ends, p_starts), is_special, p_ends)
+        regroup = lambda rows: tf.RaggedTensor.from_row_splits(  # noqa: E731
+            rows, pieces.row_splits, validate=False
+        ).merge_dims(1, 2)
+        if not with_offsets:
+            return regroup(ids), None, None
+        return regroup(ids), regroup(starts), regroup(ends)
 
-    def _normalize_exact(self, strings: tf.Tensor):
-        """Per-codepoint normalization of [B] strings.
+    def _tokenize_text(self, strings: tf.Tensor, with_offsets: bool):
+        if self._own_words:
+            return self._tokenize_own_words(strings, with_offsets)
+        if not with_offsets:
+            return self._wordpiece.tokenize(self._normalizer.normalize(strings)), None, None
+        normalized, out_cp, source, char_starts = self._normalizer.normalize_exact(strings)
+        ids, starts, ends = self._wordpiece.tokenize_with_offsets(normalized)  # [B, (T)]
+        char_start, char_end = input_spans(strings, char_starts, source)  # [N] each
+        starts, ends = map_offsets(out_cp, char_start, char_end, starts, ends)
+        return ids, starts, ends
 
-        Returns (normalized [B], normalized codepoints [B, (C_out)], the input character
-        of each normalized codepoint [C_out], input character byte offsets [B, (C)]).
+    def _tokenize_own_words(self, strings: tf.Tensor, with_offsets: bool):
+        """Words by `split_words`, then WordPiece on each word; [B, (T)] ids (and offsets)."""
+        _, out_cp, source, char_starts = self._normalizer.normalize_exact(strings)
+        flat = out_cp.flat_values  # [N]
+        t = self._normalizer.tables
+        is_word = lookup(t.word_index, t.word_pages, flat)  # [N]
+        word_chars, word_rows = split_words(
+            flat, out_cp.row_splits, is_word, split_punctuation=self.do_basic_tokenize
+        )  # [W, (c)], [W]
+        word_cp = tf.gather(flat, word_chars)  # [W, (c)]
+        text = tf.strings.unicode_encode(word_cp, "UTF-8")  # [W]
+        ids, starts, ends = self._wordpiece.tokenize_with_offsets(text)  # [W, (T)]
+        too_long = word_chars.row_lengths() > self.max_chars_per_word  # [W]
+        ids = replace_rows(ids, too_long, tf.fill(tf.shape(too_long), self._ids[_UNK]))
+        nrows = tf.shape(strings, out_type=tf.int64)[0]
+
+        def regroup(rows: tf.RaggedTensor) -> tf.RaggedTensor:  # [W, (T)] -> [B, (T)]
+            by_row = tf.RaggedTensor.from_value_rowids(
+                rows, tf.cast(word_rows, tf.int64), nrows=nrows, validate=False
+            )
+            return by_row.merge_dims(1, 2)
+
+        if not with_offsets:
+            return regroup(ids), None, None
+        char_start, char_end = input_spans(strings, char_starts, source)  # [N] each
+        char_start = tf.gather(char_start, word_chars.flat_values)  # [c_total]
+        char_end = tf.gather(char_end, word_chars.flat_values)
+        starts, ends = map_offsets(word_cp, char_start, char_end, starts, ends)
+        first = tf.gather(char_start, word_cp.row_starts())  # [W] whole-word span
+        last = tf.gather(char_end, word_cp.row_limits() - 1)
+        starts = replace_rows(starts, too_long, first)
+        ends = replace_rows(ends, too_long, last)
+        return regroup(ids), regroup(starts), regroup(ends)
+
+    def detokenize(
+        self,
+        ids: Any,
+        skip_special_tokens: bool = False,
+        clean_up_tokenization_spaces: bool = False,
+    ) -> tf.Tensor:
+        """Space-joined words: `[B, (T)]` ids (ragged, a list of lists, or dense with
+        trailing [PAD]) -> `[B]` strings; 1-D ids -> one string.
+
+        Args:
+            skip_special_tokens: leave out [CLS], [SEP], [PAD], ... (HF's option).
+            clean_up_tokenization_spaces: no space before `. , ! ?` and English clitics
+                (`n't`, `'s`, ...), as transformers' `decode` does by default.
         """
-        t = self._tables
-        cps, starts = tf.strings.unicode_decode_with_offsets(
-            strings, "UTF-8", errors="replace", replacement_char=0xFFFD
-        )  # [B, (C)]
-        flat = cps.flat_values  # [C]
-        if self.lower_case:  # Final_Sigma: word-final Σ lowercases to ς, as str.lower does
-            flat = mark_final_sigmas(flat, cps.row_splits)
-        action = _lookup(t.action_index, t.action_pages, flat)  # [C]
-        splits = tf.constant(t.replacement_splits)
-        values = tf.concat([tf.constant(t.replacement_values), [0]], 0)
-        row = tf.maximum(action, 0)
-        count = tf.where(
-            action >= 0,
-            tf.gather(splits[1:] - splits[:-1], row),
-            tf.where(action == normalization.SPACED, 3, 1),
-        )  # [C]
-        source = tf.repeat(tf.range(tf.size(flat)), count)  # [C_out]
-        within = tf.range(tf.size(source)) - tf.gather(tf.cumsum(count, exclusive=True), source)
-        src_action = tf.gather(action, source)
-        src_cp = tf.gather(flat, source)
-        replaced_at = tf.where(
-            src_action >= 0, tf.gather(splits, tf.gather(row, source)) + within, 0
-        )
-        out = tf.where(
-            src_action == normalization.KEEP,
-            src_cp,
-            tf.where(
-                src_action == normalization.SPACED,
-                tf.where(within == 1, src_cp, 32),
-                tf.gather(values, replaced_at),
-            ),
-        )  # [C_out]
-        out_splits = tf.gather(
-            tf.concat([[0], tf.cumsum(count)], 0), tf.cast(cps.row_splits, tf.int32)
-        )
-        out = self._mark_long_words(out, out_splits)
-        out_cp = tf.RaggedTensor.from_row_splits(out, out_splits, validate=False)  # [B, (C_out)]
-        normalized = tf.strings.unicode_encode(out_cp, "UTF-8")
-        return normalized, out_cp, source, starts
+        from bert_tf.text.detokenization import detokenize
 
-    def _mark_long_words(self, cp: tf.Tensor, row_splits: tf.Tensor) -> tf.Tensor:
-        """Replace the letters of over-long words by a 4-byte letter, so WordPiece gives [UNK]."""
-        t = self._tables
-        is_word = _lookup(t.word_index, t.word_pages, cp)  # [C_out]
-        rows = tf.ragged.row_splits_to_segment_ids(row_splits)  # [C_out]
-        row_start = tf.not_equal(rows, tf.roll(rows, 1, 0)) | tf.equal(tf.range(tf.size(rows)), 0)
-        segment = tf.cumsum(tf.cast((is_word == 0) | row_start, tf.int32)) - 1  # [C_out]
-        length = tf.gather(tf.math.segment_sum(is_word, segment), segment)
-        too_long = (is_word == 1) & (length > self.max_chars_per_word)
-        return tf.where(too_long, _LONG_WORD_CHAR, cp)
+        return detokenize(self, ids, skip_special_tokens, clean_up_tokenization_spaces)
 
     # --- config -----------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
-        """The contract stored with every model: vocabulary path + sha256, casing, limits."""
+        """The contract stored with every model: vocabulary path + sha256 and the options."""
         return {
             "vocab_file": self.vocab_file,
             "vocab_sha256": self.vocab_sha256,
             "lower_case": self.lower_case,
             "max_chars_per_word": self.max_chars_per_word,
+            "strip_accents": self.strip_accents,
+            "tokenize_chinese_chars": self.tokenize_chinese_chars,
+            "special_tokens_in_strings": self.special_tokens_in_strings,
+            "never_split": list(self.never_split),
+            "do_basic_tokenize": self.do_basic_tokenize,
         }
 
     @classmethod
@@ -281,40 +332,3 @@ class BertTokenizer(tf.Module):
                 f"built with {expected}: this is a different vocabulary"
             )
         return tokenizer
-
-
-def _as_strings(strings: Any) -> tuple[tf.Tensor, bool]:
-    """A [B] tf.string tensor and whether the input was one string; TypeError otherwise."""
-    scalar = isinstance(strings, str | bytes)
-    if scalar:
-        strings = [strings]
-    if isinstance(strings, list | tuple):
-        if not all(isinstance(s, str | bytes) for s in strings):
-            raise TypeError("BertTokenizer expects strings; got a list with non-string items")
-        strings = tf.constant(list(strings), dtype=tf.string, shape=[len(strings)])
-    elif isinstance(strings, np.ndarray):
-        if strings.dtype.kind not in "USO":
-            raise TypeError(f"BertTokenizer expects strings, got a numpy array of {strings.dtype}")
-        strings = tf.constant(strings.astype(object), dtype=tf.string)
-    if not tf.is_tensor(strings) or isinstance(strings, tf.RaggedTensor):
-        raise TypeError(f"BertTokenizer expects a tf.string tensor of shape [B], got {strings!r}")
-    if strings.dtype != tf.string:
-        raise TypeError(f"BertTokenizer expects tf.string input, got dtype {strings.dtype.name}")
-    rank = strings.shape.rank
-    if rank == 0:
-        return strings[None], True
-    if rank is not None and rank != 1:
-        raise ValueError(f"BertTokenizer expects strings of shape [B], got {strings.shape}")
-    return strings, scalar
-
-
-def _char_ends(starts: tf.RaggedTensor, lengths: tf.Tensor) -> tf.Tensor:
-    """End byte offset of every decoded character: the next start, or the string length."""
-    flat = starts.flat_values  # [C]
-    following = tf.concat([flat[1:], tf.zeros([1], tf.int64)], 0)[: tf.size(flat)]
-    row_lengths = starts.row_lengths()
-    last = starts.row_splits[1:] - 1  # [B]
-    nonempty = row_lengths > 0
-    return tf.tensor_scatter_nd_update(
-        following, tf.boolean_mask(last, nonempty)[:, None], tf.boolean_mask(lengths, nonempty)
-    )

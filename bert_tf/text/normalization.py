@@ -65,27 +65,38 @@ def is_punctuation(cp: int) -> bool:
     return unicodedata.category(chr(cp))[0] == "P"
 
 
-def normalize_char(cp: int, lower_case: bool) -> str:
-    """The normalized form of one codepoint (possibly empty, possibly several characters)."""
+def normalize_char(
+    cp: int, lower_case: bool, strip_accents: bool | None = None, split_cjk: bool = True
+) -> str:
+    """The normalized form of one codepoint (possibly empty, possibly several characters).
+
+    Accents are stripped (NFD, then combining marks dropped) before lowercasing, as HF's
+    `BertNormalizer` does; `strip_accents=None` strips them exactly when lowercasing.
+    """
     ch = chr(cp)
     if cp in (0, 0xFFFD) or (cp not in (9, 10, 13) and unicodedata.category(ch) in _DROPPED):
         return ""
     if cp in _WHITESPACE:
         return " "
     out = ch
+    if lower_case if strip_accents is None else strip_accents:
+        out = "".join(
+            c for c in unicodedata.normalize("NFD", ch) if unicodedata.category(c) != "Mn"
+        )
     if lower_case:
-        out = unicodedata.normalize("NFD", ch)
-        out = "".join(c.lower() for c in out if unicodedata.category(c) != "Mn")
-    return f" {out} " if cp in _CJK else out
+        out = "".join(c.lower() for c in out)
+    return f" {out} " if split_cjk and cp in _CJK else out
 
 
-def normalize_text(text: str, lower_case: bool) -> str:
+def normalize_text(
+    text: str, lower_case: bool, strip_accents: bool | None = None, split_cjk: bool = True
+) -> str:
     """Python reference of the normalization, Final_Sigma included (see `final_sigma`)."""
     if lower_case and "\u03a3" in text:
         from bert_tf.text.final_sigma import apply_final_sigma
 
         text = apply_final_sigma(text)
-    return text.translate(python_translate_table(lower_case))
+    return text.translate(python_translate_table(lower_case, strip_accents, split_cjk))
 
 
 def computed_codepoints() -> list[int]:
@@ -97,12 +108,12 @@ def computed_codepoints() -> list[int]:
     return list(range(0x30000)) + list(range(0xE0000, 0xF0000))
 
 
-@functools.lru_cache(maxsize=2)
-def _mapping(lower_case: bool) -> dict[int, str]:
+@functools.lru_cache(maxsize=8)
+def _mapping(lower_case: bool, strip_accents: bool | None, split_cjk: bool) -> dict[int, str]:
     """Every codepoint whose normalized form differs from itself."""
     mapping = {}
     for cp in computed_codepoints():
-        out = normalize_char(cp, lower_case)
+        out = normalize_char(cp, lower_case, strip_accents, split_cjk)
         if out != chr(cp):
             mapping[cp] = out
     for cp in range(0xF0000, MAX_CODEPOINT):
@@ -111,8 +122,12 @@ def _mapping(lower_case: bool) -> dict[int, str]:
     return mapping
 
 
-def python_translate_table(lower_case: bool) -> dict[int, str]:
-    return _mapping(lower_case)
+def python_translate_table(
+    lower_case: bool, strip_accents: bool | None = None, split_cjk: bool = True
+) -> dict[int, str]:
+    if strip_accents == lower_case:
+        strip_accents = None  # one cache entry for the default
+    return _mapping(lower_case, strip_accents, split_cjk)
 
 
 def page_table(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -142,11 +157,13 @@ class TfTables:
     replacement_splits: np.ndarray
 
 
-@functools.lru_cache(maxsize=2)
-def tf_tables(lower_case: bool) -> TfTables:
+@functools.lru_cache(maxsize=8)
+def tf_tables(
+    lower_case: bool, strip_accents: bool | None = None, split_cjk: bool = True
+) -> TfTables:
     action = np.full(MAX_CODEPOINT, KEEP, np.int32)
     replacements: dict[str, int] = {}
-    for cp, text in _mapping(lower_case).items():
+    for cp, text in python_translate_table(lower_case, strip_accents, split_cjk).items():
         if text == f" {chr(cp)} ":
             action[cp] = SPACED
         else:
@@ -157,7 +174,7 @@ def tf_tables(lower_case: bool) -> TfTables:
 
     is_word = np.ones(MAX_CODEPOINT, np.int32)
     is_word[:0x20] = 0
-    is_word[list(_WHITESPACE) + list(_CJK) + _punctuation()] = 0
+    is_word[list(_WHITESPACE) + (list(_CJK) if split_cjk else []) + _punctuation()] = 0
     action_index, action_pages = page_table(action)
     word_index, word_pages = page_table(is_word)
     return TfTables(action_index, action_pages, word_index, word_pages, values, splits)

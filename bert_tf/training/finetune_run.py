@@ -186,9 +186,8 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
         test_metrics = _score(task, best, config.test_file, tokenizer, max(config.batch_size, 32))
     if chief:
         run = {"finetune": dataclasses.asdict(config), "best_epoch": dev_callback.best_epoch}
-        settings = TokenizerSettings(
-            lower_case=tokenizer_lower_case(tokenizer, config),
-            max_chars_per_word=getattr(tokenizer, "max_chars_per_word", None),
+        settings = TokenizerSettings.from_tokenizer(  # every option the tokenizer has
+            tokenizer, lower_case=tokenizer_lower_case(tokenizer, config)
         )
         ModelBundle.write_files(out, task, settings, vocab_file, run)
         task.write_predictions(out, dev_examples, dev_callback.best_predictions)

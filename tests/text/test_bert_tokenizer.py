@@ -118,12 +118,25 @@ def test_rank_two_raises(tokenizer):
         tokenizer.tokenize(tf.constant([["a"]]))
 
 
-@pytest.mark.parametrize("missing", ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])
-def test_vocab_without_special_token(tmp_path, missing):
+@pytest.mark.parametrize(
+    ("missing", "role"), [("[PAD]", "pad"), ("[CLS]", "cls"), ("[SEP]", "sep"), ("[MASK]", "mask")]
+)
+def test_vocab_without_special_token_is_refused_where_needed(tmp_path, missing, role):
     tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "##b"]
     path = tmp_path / "vocab.txt"
     path.write_text("\n".join(t for t in tokens if t != missing) + "\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=missing.replace("[", r"\[").replace("]", r"\]")):
+    tokenizer = BertTokenizer(path)  # tokenizing needs only [UNK]
+    ids = tokenizer.token_to_id
+    assert tokenizer.tokenize("ab x").numpy().tolist() == [ids("a"), ids("##b"), tokenizer.unk_id]
+    pattern = missing.replace("[", r"\[").replace("]", r"\]")
+    with pytest.raises(ValueError, match=pattern):
+        getattr(tokenizer, f"{role}_id")
+
+
+def test_vocab_without_unk_is_refused(tmp_path):
+    path = tmp_path / "vocab.txt"
+    path.write_text("[PAD]\n[CLS]\na\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\[UNK\]"):
         BertTokenizer(path)
 
 
