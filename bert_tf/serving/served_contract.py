@@ -2,8 +2,9 @@
 
 The contract travels in the export's `contract` signature (and `assets/bert_tf_contract.json`).
 The client reads the model's metadata (`GetModelMetadata`, TF Serving's proto field names),
-then calls `contract` with one placeholder row per input it declares. A `contract` signature
-without inputs runs over gRPC, but TF Serving's REST API refuses to call any signature without
+then calls `contract` with one placeholder row per input it declares (exports take one string
+`request` and answer the JSON per row). Exports written before that have a `contract` without
+inputs: it runs over gRPC, but TF Serving's REST API refuses to call any signature without
 inputs (400 "Failed to get input map for signature"); there the client says so and takes the
 contract file instead (`BertServingClient(contract=...)`, `bert-tf predict --contract`).
 

@@ -203,9 +203,12 @@ class ServingModule(tf.Module):
                 }
             )
 
-        @tf.function(input_signature=[], autograph=False)
-        def contract():
-            return {"contract": tf.constant(contract_json)}
+        # One string input: TF Serving's REST API cannot call a signature without inputs.
+        @tf.function(
+            input_signature=[tf.TensorSpec([None], tf.string, name="request")], autograph=False
+        )
+        def contract(request):  # [N] any strings -> [N] the contract JSON
+            return {"contract": tf.fill(tf.shape(request), contract_json)}
 
         return {
             "serving_default": serving_default.get_concrete_function(),

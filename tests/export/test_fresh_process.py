@@ -18,7 +18,8 @@ import tensorflow_text  # noqa: F401 (registers the tokenizer ops)
 model = tf.saved_model.load(sys.argv[1])
 inputs = {k: tf.constant(v) for k, v in json.loads(sys.argv[2]).items()}
 outputs = model.signatures["serving_default"](**inputs)
-contract = json.loads(model.signatures["contract"]()["contract"].numpy())
+answers = model.signatures["contract"](request=tf.constant([""]))["contract"]  # one per row
+contract = json.loads(answers[0].numpy())
 assert not [name for name in sys.modules if name.startswith("bert_tf")]
 print(json.dumps({"contract_task": contract["task"],
                   **{k: v.numpy().tolist() for k, v in outputs.items()}}, default=bytes.decode))

@@ -83,10 +83,9 @@ def test_predict_returns_typed_results(server, in_process, real_exports, rest):
     from bert_tf.tasks.classification_result import ClassificationResult
 
     target = server.rest_target if rest else server.target
-    # Over REST the contract comes from the export: TF Serving cannot call a signature without
-    # inputs there (test_serving_rest_client.py covers both ways).
-    contract = real_exports["clf"] if rest else None
-    with BertServingClient(target, "clf", rest=rest, contract=contract) as client:
+    # No contract file: the export's `contract` signature takes a `request` row, so REST can
+    # call it (test_serving_rest_client.py covers older exports without inputs).
+    with BertServingClient(target, "clf", rest=rest) as client:
         assert client.contract()["task"] == "classification"
         results = client.predict(TEXTS)
         assert client.last_version == (None if rest else 1)
@@ -107,9 +106,7 @@ def test_grpc_and_rest_agree_and_many_texts_are_split_into_requests(
     grpc_client.transport.predict = lambda *a, **k: calls.append(len(a[3]["text"])) or send(*a, **k)
     served = grpc_client.predict(texts)
     assert calls == [32, 32, 6]
-    rest = BertServingClient(
-        server.rest_target, "clf", rest=True, batch_size=16, contract=real_exports["clf"]
-    ).predict(texts)
+    rest = BertServingClient(server.rest_target, "clf", rest=True, batch_size=16).predict(texts)
     assert_same(served, in_process("clf", [t.encode() for t in texts]))
     probabilities = [[r.probabilities[n] for n in LABELS] for r in served]
     np.testing.assert_allclose(probabilities, [[r.probabilities[n] for n in LABELS] for r in rest])
@@ -205,8 +202,7 @@ def test_predict_cli_prints_json_lines(server, in_process, real_exports, tmp_pat
     expected = in_process("clf", [TEXTS[0].encode(), TEXTS[1].encode(), TEXTS[2].encode()])
     assert [line["label"] for line in lines] == [b.decode() for b in expected["label"]]
     pair = predict(
-        "--target", server.rest_target, "--rest", "--model", "pair",
-        "--contract", str(real_exports["pair"]), "Why?", "Because.",
+        "--target", server.rest_target, "--rest", "--model", "pair", "Why?", "Because.",
     )  # fmt: skip
     assert pair.returncode == 0, pair.stderr
     expected = in_process("pair", [b"Why?"], [b"Because."])
@@ -223,8 +219,7 @@ def test_version_labels_route_like_versions(server, in_process, real_exports, re
     from bert_tf.serving import BertServingClient, ServingError
 
     target = server.rest_target if rest else server.target
-    contract = real_exports["clf"] if rest else None
-    client = BertServingClient(target, "clf", rest=rest, version="stable", contract=contract)
+    client = BertServingClient(target, "clf", rest=rest, version="stable")
     assert_same(client.predict(TEXTS[:2]), in_process("clf", [t.encode() for t in TEXTS[:2]]))
     assert [row["version"] for row in client.status()] == ["1"]
     assert client.metadata()["model_spec"]["version"] == "1"
