@@ -21,12 +21,8 @@ import tempfile
 from dataclasses import dataclass
 from typing import Any
 
-from bert_tf.text.tokenizer_settings import (
-    TokenizerSettings,
-    exists,
-    read_bytes,
-    write_bytes,
-)
+from bert_tf.storage import exists, read_bytes, write_bytes
+from bert_tf.text.tokenizer_settings import TokenizerSettings
 
 MODEL_FILE = "model.keras"
 TASK_CONFIG_FILE = "task_config.json"

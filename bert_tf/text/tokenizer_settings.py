@@ -29,48 +29,11 @@ import json
 import os
 from typing import Any
 
+from bert_tf.storage import exists, is_url, read_bytes, write_bytes
 from bert_tf.text.special_tokens import SPECIAL_TOKENS
 
 CONFIG_FILE = "tokenizer_config.json"
 VOCAB_FILE = "vocab.txt"
-
-
-def _is_url(path: str) -> bool:
-    return "://" in path
-
-
-def read_bytes(path: str) -> bytes:
-    """A local file's or a `tf.io.gfile` URL's bytes."""
-    if _is_url(path):
-        import tensorflow as tf
-
-        with tf.io.gfile.GFile(path, "rb") as handle:
-            return handle.read()
-    with open(path, "rb") as handle:
-        return handle.read()
-
-
-def write_bytes(path: str, data: bytes) -> None:
-    """Writes `data` to a local path (atomically, via a temporary name) or a gfile URL."""
-    if _is_url(path):
-        import tensorflow as tf
-
-        with tf.io.gfile.GFile(path, "wb") as handle:
-            handle.write(data)
-        return
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    temporary = f"{path}.tmp"
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, path)
-
-
-def exists(path: str) -> bool:
-    if _is_url(path):
-        import tensorflow as tf
-
-        return bool(tf.io.gfile.exists(path))
-    return os.path.exists(path)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -189,7 +152,7 @@ class TokenizerSettings:
         target = os.path.join(directory, self.vocab_file)
         if vocab_source is not None:
             data = read_bytes(os.fspath(vocab_source))
-            same = not _is_url(target) and os.path.exists(target)
+            same = not is_url(target) and os.path.exists(target)
             if not (same and os.path.samefile(os.fspath(vocab_source), target)):
                 write_bytes(target, data)
         else:
