@@ -6,8 +6,13 @@ post-processes in the graph (`serving_default`: raw text in, labels / answer spa
 out) and also has `serve_tokens`, `serve_examples` and `contract` signatures, the vocabulary
 and contract as assets, and warm-up records in assets.extra/.
 
+With `--task fill_mask`, --model-dir is a pre-trained masked LM instead (a `bert-tf pretrain`
+output, an HF BertForMaskedLM / BertForPreTraining directory): raw text with [MASK]s in,
+the --top-k tokens of every mask and their probabilities out.
+
 Example:
     $ bert-tf export --model-dir runs/mrpc --output models/mrpc/1
+    $ bert-tf export --model-dir runs/pretrain --task fill_mask --output models/fill/1
 """
 
 from __future__ import annotations
@@ -22,7 +27,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = __doc__.split("\n\nExample:")[0]
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     add = parser.add_argument
-    add("--model-dir", required=True, help="a `bert-tf finetune` output directory")
+    add(
+        "--model-dir",
+        required=True,
+        help="a `bert-tf finetune` output directory (--task fill_mask: a pre-trained masked LM)",
+    )
+    add("--task", choices=["fill_mask"], help="serve a pre-trained masked LM as fill-mask")
+    add("--top-k", type=int, default=5, help="fill_mask: tokens answered per mask (default 5)")
+    add("--max-seq-length", type=int, default=128, help="fill_mask: tokens per text")
     add("--output", required=True, help="TF Serving version directory BASE/NAME/VERSION")
     pairs = parser.add_mutually_exclusive_group()
     pairs.add_argument(
@@ -37,7 +49,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bert_tf.export import check_serving_ops, export_finetuned
+    from bert_tf.export import check_serving_ops, export_fill_mask, export_finetuned
 
     output = Path(args.output)
     if not output.name.isdigit():
@@ -47,14 +59,15 @@ def run(args: argparse.Namespace) -> int:
         )
     if output.exists() and any(output.iterdir()) and not args.overwrite:
         raise ValueError(f"--output {output} exists and is not empty (pass --overwrite)")
-    path = export_finetuned(
-        args.model_dir,
-        output,
-        pair=args.pair,
-        warmup=not args.no_warmup,
-        max_text_bytes=args.max_text_bytes,
-        overwrite=args.overwrite,
+    options = dict(
+        warmup=not args.no_warmup, max_text_bytes=args.max_text_bytes, overwrite=args.overwrite
     )
+    if args.task == "fill_mask":
+        if args.pair is not None:
+            raise ValueError("--pair/--single do not apply to --task fill_mask")
+        path = export_fill_mask(args.model_dir, output, args.max_seq_length, args.top_k, **options)
+    else:
+        path = export_finetuned(args.model_dir, output, pair=args.pair, **options)
     outside = check_serving_ops(path)
     if outside:
         raise ValueError(f"{path}: ops the TF Serving 2.16.1 image lacks: {', '.join(outside)}")

@@ -1,7 +1,8 @@
 """Export for TF Serving: SavedModels whose signatures take raw text and answer in task terms.
 
 `export_for_serving` writes one from a Keras task model and its preprocessor,
-`export_finetuned` from a `bert-tf finetune` output directory; `load_exported` loads one
+`export_finetuned` from a `bert-tf finetune` output directory, `export_fill_mask` from a
+pre-trained masked LM checkpoint; `load_exported` loads one
 (refusing a tokenizer whose contract differs); `check_serving_ops` lists the ops of an
 export that the `tensorflow/serving:2.16.1` model server does not register.
 
@@ -18,6 +19,7 @@ from typing import Any
 
 _EXPORTS = {
     "check_serving_ops": "bert_tf.export.op_check",
+    "export_fill_mask": "bert_tf.export.pretrained_export",
     "export_finetuned": "bert_tf.export.finetuned_export",
     "export_for_serving": "bert_tf.export.exporter",
     "load_exported": "bert_tf.export.loading",

@@ -46,9 +46,11 @@ class EmbeddingTask(TaskShape):
     }
 
     def read(self, path: Any) -> list:
-        from bert_tf.tasks.shape_registry import task_names
+        from bert_tf.tasks.shape_registry import shapes
 
-        others = ", ".join(name for name in task_names() if name not in self.task_names)
+        others = ", ".join(
+            name for shape in shapes() if shape.fine_tunes for name in shape.task_names
+        )
         raise ValueError(
             "the embedding shape reads no task files: it serves a pre-trained encoder; "
             f"fine-tune a task with a head ({others}) instead"

@@ -65,8 +65,23 @@ def chooser(tokenizer):
 
 
 @pytest.fixture(scope="session")
+def masked_lm(tokenizer):
+    from bert_tf.models import BertPretrainer
+
+    return BertPretrainer(_backbone(tokenizer, 7))
+
+
+@pytest.fixture(scope="session")
 def exports(
-    tmp_path_factory, preprocessor, classifier, regressor, span_model, tagger, embedder, chooser
+    tmp_path_factory,
+    preprocessor,
+    classifier,
+    regressor,
+    span_model,
+    tagger,
+    embedder,
+    chooser,
+    masked_lm,
 ):
     """name -> export directory: one per task shape (built lazily, once)."""
     from bert_tf.export import export_for_serving
@@ -80,6 +95,7 @@ def exports(
         "tagging": (tagger, "tagging", dict(label_names=TAGS, stride=5)),
         "embedding": (embedder, "embedding", {}),
         "multiple_choice": (chooser, "multiple_choice", {}),
+        "fill_mask": (masked_lm, "fill_mask", dict(top_k=3)),
     }  # fmt: skip
 
     class Exports(dict):

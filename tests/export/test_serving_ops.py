@@ -13,8 +13,21 @@ import tensorflow as tf
 from bert_tf.export import check_serving_ops, serving_ops_used
 from bert_tf.export.op_check import SERVING_OPS_FILE, allowed_serving_ops
 
-TASKS = ("classification", "regression", "span", "tagging", "embedding", "multiple_choice")
-TF_TEXT_OPS_WE_USE = {"FastBertNormalize", "FastWordpieceTokenizeWithOffsets"}
+TASKS = (
+    "classification",
+    "regression",
+    "span",
+    "tagging",
+    "embedding",
+    "multiple_choice",
+    "fill_mask",
+)
+# RegexSplitWithOffsets: special tokens written in the text kept whole (fill_mask's [MASK]).
+TF_TEXT_OPS_WE_USE = {
+    "FastBertNormalize",
+    "FastWordpieceTokenizeWithOffsets",
+    "RegexSplitWithOffsets",
+}
 
 
 @pytest.mark.parametrize("task", TASKS)

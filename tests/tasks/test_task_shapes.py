@@ -39,6 +39,7 @@ def test_the_registry_finds_every_shape_by_task_name_and_served_task():
     assert sorted(shape.shape for shape in shapes()) == [
         "classification",
         "embedding",
+        "fill_mask",
         "multiple_choice",
         "span",
         "tagging",
