@@ -4,13 +4,14 @@
    embedded data: the offline corpus (Python docs + package docstrings) -> WordPiece
    vocabulary -> MLM + NSP TFRecords -> pre-training -> fine-tuning on the docstring task
    (which library — numpy, pandas, sklearn, nltk — wrote this docstring sentence; the labels
-   come from where each sentence lives) -> Evaluator blessing -> serving canary -> Pusher.
+   come from where each sentence lives) -> Evaluator blessing -> serving canary -> Pusher;
+   and the pre-trained model itself, scored on masked corpus words, pushed for fill-mask.
 2. The same pipeline for an extractive QA model: all-MiniLM-L6-v2 (imported, so no
    pre-training) fine-tuned on a SQuAD-format set derived from the standard library's
    docstrings (`What does json.dumps do?` -> its docstring's one-sentence summary, among three
    neighbours from the same module), blessed on the served model's SQuAD F1, canaried and
    pushed beside the classifier.
-3. `bert-tf serve` on both pushed models, a few gRPC requests through the client, answers
+3. `bert-tf serve` on the three pushed models, a few gRPC requests through the client, answers
    printed, the server stopped with SIGTERM; then where everything was written.
 
 Example:
@@ -26,6 +27,12 @@ from pathlib import Path
 from typing import Any
 
 CLASSIFIER, READER = "bert_tf_docstring", "bert_tf_docstring_qa"
+FILL_MASK = "bert_tf_fill_mask"
+MASKED = [  # fill-mask requests: the docs' own wording, one word hidden
+    "Return a new [MASK] of given shape and type, filled with zeros.",
+    "If the [MASK] is not found, a KeyError is raised.",
+    "Open the file and return a corresponding file [MASK].",
+]
 
 
 def _banner(title: str) -> None:
@@ -54,6 +61,7 @@ def pipeline_config(out: Path, quick: bool) -> Any:
             },
             "finetune": {"max_seq_length": 64, "epochs": 3 if quick else 4, "batch_size": 32},
             "push": {"serving_dir": str(out / "serving"), "model_name": CLASSIFIER},
+            "fill_mask": {"model_name": FILL_MASK, "top_k": 3},
         }
     )
 
@@ -108,11 +116,11 @@ def stage_pipeline(config: Any, title: str) -> tuple[Any, float, Path]:
 
 
 def write_models_config(serving: Path) -> Path:
-    """TF Serving's `--model_config_file` for the two pushed models."""
+    """TF Serving's `--model_config_file` for the three pushed models."""
     blocks = [
         f'  config {{\n    name: "{name}"\n    base_path: "{(serving / name).resolve()}"\n'
         '    model_platform: "tensorflow"\n  }\n'
-        for name in (CLASSIFIER, READER)
+        for name in (CLASSIFIER, READER, FILL_MASK)
     ]
     path = serving / "models.config"
     path.write_text("model_config_list {\n" + "".join(blocks) + "}\n", encoding="utf-8")
@@ -134,7 +142,8 @@ def stage_serve(out: Path, config: Any, qa_config: Any) -> None:
     _banner("3. bert-tf serve on the pushed models; requests over gRPC")
     models_config = write_models_config(out / "serving")
     args = ["--model-config-file", str(models_config), "--enable-batching"]
-    with ServerProcess(args, log_path=out / "serve.log", wait_for=[CLASSIFIER, READER]) as server:
+    models = [CLASSIFIER, READER, FILL_MASK]
+    with ServerProcess(args, log_path=out / "serve.log", wait_for=models) as server:
         print(f"   serving on {server.target} (gRPC), {server.rest_target} (REST)")
         with BertServingClient(server.target, model=CLASSIFIER) as client:
             rows = _dev_rows(config, 5)
@@ -152,6 +161,11 @@ def stage_serve(out: Path, config: Any, qa_config: Any) -> None:
                 mark = "ok " if answer.text == gold else "err"
                 print(f"   [{mark}] Q: {example.question}")
                 print(f"         A: {answer.text!r} (chars {answer.start_char}-{answer.end_char})")
+        with BertServingClient(server.target, model=FILL_MASK) as client:
+            for text, answer in zip(MASKED, client.predict(MASKED)):
+                candidates = answer.masks[0].candidates
+                best = ", ".join(f"{c.token} {c.probability:.2f}" for c in candidates)
+                print(f"   {text}\n         [MASK] = {best}")
     print(f"   server stopped (log: {out / 'serve.log'})")
 
 
@@ -177,6 +191,7 @@ def run_production_demo(out: Path, quick: bool) -> int:
         "tensorboard_logs": logs,
         "pushed_classifier": str(pushed),
         "pushed_qa_model": str(qa_pushed),
+        "pushed_fill_mask": str(out / "serving" / FILL_MASK),
         "models_config": str(out / "serving" / "models.config"),
     }
     for key, value in summary.items():

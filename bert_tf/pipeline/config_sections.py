@@ -161,6 +161,21 @@ class PushSection:
 
 
 @dataclasses.dataclass(frozen=True)
+class FillMaskSection:
+    """The pre-trained model as a fill-mask servable (`FillMaskExport` -> its own Pusher):
+    pushed to `<serving_dir>/<model_name>/<version>/` when it names a masked-out corpus word
+    in its top_k at least `lower_bound` percent of the time and answers the canary."""
+
+    model_name: str = ""  # "": no fill-mask servable (needs the pipeline's own pre-training)
+    top_k: int = 5  # candidates answered per [MASK]
+    seq_length: int = 0  # tokens per request (0: the pre-training data's max_seq_length)
+    eval_sentences: int = 200  # corpus sentences with one word masked, scored as served
+    metric: str = "recall_at_k"  # or "accuracy" (top-1), both in percent
+    lower_bound: float = 0.0  # value threshold on `metric`
+    golden_requests: int = 8  # masked sentences replayed by the canary in a fresh process
+
+
+@dataclasses.dataclass(frozen=True)
 class BeamSection:
     """Beam pipeline args of every Beam step (ExampleGen, StatisticsGen, pre-training data,
     Evaluator). Examples:

@@ -5,6 +5,7 @@
     corpus -> CorpusGen -> VocabularyGen -> PretrainingDataGen -> Trainer (pre-train)
            -> Trainer (fine-tune + export) -> TaskEvaluator (vs latest blessed) -> ServingCanary
            -> Pusher (only when both blessed)
+    Trainer (pre-train) -> FillMaskExport -> FillMaskPusher   (with fill_mask.model_name)
 
 TaskExampleGen reads the files of `task_data.task` (any task `bert-tf finetune` takes) in the
 task's own format and writes the shape's raw fields as tf.Examples, which the fine-tuning
@@ -32,6 +33,7 @@ from tfx import v1 as tfx
 from bert_tf.pipeline.artifacts import Vocabulary
 from bert_tf.pipeline.baseline_strategy import CANDIDATE_KEY, LatestBlessedOtherModelStrategy
 from bert_tf.pipeline.components.corpus_gen import CorpusGen
+from bert_tf.pipeline.components.fill_mask_export import FillMaskExport
 from bert_tf.pipeline.components.free_text_schema import FreeTextSchema
 from bert_tf.pipeline.components.pretraining_data_gen import PretrainingDataGen
 from bert_tf.pipeline.components.serving_canary import ServingCanary
@@ -147,6 +149,32 @@ def _pretraining(config: PipelineConfig, gate: Any) -> list[Any]:
     return [corpus, vocab, data, trainer]
 
 
+def _fill_mask(config: PipelineConfig, corpus: Any, trainer: Any) -> list[Any]:
+    """Export, score and canary the pre-trained model as a fill-mask servable; push it."""
+    section = config.fill_mask
+    export = FillMaskExport(
+        pretrained=trainer.outputs["model"],
+        corpus=corpus.outputs["corpus"],
+        top_k=section.top_k,
+        seq_length=section.seq_length or config.pretraining_data.max_seq_length,
+        eval_sentences=section.eval_sentences,
+        metric=section.metric,
+        lower_bound=section.lower_bound,
+        golden_requests=section.golden_requests,
+        timeout_seconds=config.canary.timeout_seconds,
+    )
+    base = os.path.join(resolve_path(config.serving_dir), section.model_name)
+    pusher = tfx.components.Pusher(
+        model=export.outputs["model"],
+        model_blessing=export.outputs["blessing"],
+        infra_blessing=export.outputs["infra_blessing"],
+        push_destination=tfx.proto.PushDestination(
+            filesystem=tfx.proto.PushDestination.Filesystem(base_directory=base)
+        ),
+    ).with_id("FillMaskPusher")
+    return [export, pusher]
+
+
 def _sqlite(path: str) -> Any:
     """MLMD in SQLite at `path` (TFX's helper would create the directory; this stays pure)."""
     from ml_metadata.proto import metadata_store_pb2
@@ -225,6 +253,8 @@ def create_pipeline(config: PipelineConfig, for_kubeflow: bool = False) -> tfx.d
         branch = _pretraining(config, gate)
         nodes += branch
         base_model = branch[-1].outputs["model"]
+        if config.fill_mask.model_name:
+            nodes += _fill_mask(config, corpus=branch[0], trainer=branch[-1])
     # FinetuneConfig fields; the Trainer adds the splits, its run directory and the base model
     # (`init` arrives as the base_model artifact)
     finetune_settings = {

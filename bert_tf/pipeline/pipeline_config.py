@@ -31,6 +31,7 @@ from bert_tf.pipeline.config_sections import (
     CanarySection,
     CorpusSection,
     EvaluationSection,
+    FillMaskSection,
     FinetuneSection,
     KubeflowSection,
     PretrainSection,
@@ -38,7 +39,7 @@ from bert_tf.pipeline.config_sections import (
     TaskDataSection,
     VocabularySection,
 )
-from bert_tf.pipeline.typed_config import from_mapping, to_mapping
+from bert_tf.pipeline.typed_config import ConfigError, from_mapping, to_mapping
 
 if TYPE_CHECKING:
     from bert_tf.training.finetune_config import FinetuneConfig
@@ -70,6 +71,7 @@ class PipelineConfig:
     evaluation: EvaluationSection = EvaluationSection()
     canary: CanarySection = CanarySection()
     push: PushSection = PushSection()
+    fill_mask: FillMaskSection = FillMaskSection()
     beam: BeamSection = BeamSection()
     kubeflow: KubeflowSection = KubeflowSection()
 
@@ -109,6 +111,17 @@ class PipelineConfig:
 
     def __post_init__(self) -> None:
         """The training sections are checked as the library configs they become."""
+        if self.fill_mask.model_name and self.imports_checkpoint:
+            raise ConfigError(
+                "fill_mask.model_name serves the pipeline's own pre-trained model, but "
+                "finetune.init imports a checkpoint (no pre-training runs); export an imported "
+                "checkpoint with `bert-tf export --task fill_mask` instead"
+            )
+        if self.fill_mask.model_name and self.fill_mask.model_name == self.push.model_name:
+            raise ConfigError(
+                f"fill_mask.model_name and push.model_name are both {self.push.model_name!r}; "
+                "the two servables need their own names"
+            )
         self.pretraining_config(train_data="records", output_dir="work", vocab=None)
         self.finetune_config(train_file="train", eval_file="eval", output_dir="run", init="init")
 

@@ -8,8 +8,9 @@ Checkpoints live in a work directory that is stable across pipeline runs,
 `<work_dir>/<key>` with the key a hash of the input records and the settings: a run killed
 midway leaves its step checkpoints there, and the rerun (a new execution with new output
 URIs) continues from the newest one instead of starting over. The run's outputs (backbone,
-configs, vocabulary: a directory `load_backbone` accepts) go to `fn_args.serving_model_dir`,
-which the fine-tuning Trainer receives as `fn_args.base_model`.
+MLM/NSP heads, configs, vocabulary: a directory `load_backbone` accepts) go to
+`fn_args.serving_model_dir`, which the fine-tuning Trainer receives as `fn_args.base_model`
+(and `FillMaskExport`, when the pipeline also serves fill-mask).
 
 Example:
     >>> trainer = Trainer(run_fn="bert_tf.pipeline.pretrain_trainer.run_fn", ...)  # doctest: +SKIP
@@ -33,6 +34,7 @@ from bert_tf.pipeline.artifacts import vocab_path
 KILL_AT_STEP_ENV = "BERT_TF_PIPELINE_KILL_AT_STEP"
 OUTPUT_FILES = (
     "backbone.keras",
+    "pretrainer.weights.h5",  # the MLM and NSP heads: what a fill-mask export serves
     "bert_config.json",
     "vocab.txt",
     "tokenizer_config.json",

@@ -28,8 +28,11 @@ COMPONENTS = {
     "TaskEvaluator",
     "ServingCanary",
     "Pusher",
+    "FillMaskExport",
+    "FillMaskPusher",
 }
-PRETRAINING_COMPONENTS = {"CorpusGen", "VocabularyGen", "PretrainingDataGen", "PretrainTrainer"}
+PRETRAINING_COMPONENTS = {"CorpusGen", "VocabularyGen", "PretrainingDataGen", "PretrainTrainer",
+                          "FillMaskExport", "FillMaskPusher"}  # fmt: skip
 CONFIGS = Path(__file__).parents[2] / "pipelines" / "configs"
 BEAM_COMPONENTS = {"TaskExampleGen", "StatisticsGen", "PretrainingDataGen"}
 
@@ -54,6 +57,7 @@ def spec(tmp_path_factory):
             "corpus": {"input_base": "gs://bucket/corpus"},
             "task_data": {"input_base": "gs://bucket/task"},
             "push": {"serving_dir": "gs://bucket/serving"},
+            "fill_mask": {"model_name": "bert_fill_mask"},
             "kubeflow": {"image": IMAGE},
             "beam": {"args": BEAM_ARGS},
         }

@@ -49,6 +49,12 @@ def test_yaml_and_json_round_trip(tmp_path):
         ({"push": 3}, "push: expected a mapping"),
         ({"pretraining_data": {"max_seq_length": 2}}, "pretraining_data: max_seq_length"),
         ({"pretraining_data": {"compression": 5}}, "pretraining_data.compression"),
+        ({"fill_mask": {"top": 5}}, "unknown key fill_mask.top"),
+        (
+            {"fill_mask": {"model_name": "fm"}, "finetune": {"init": "hf/bert"}},
+            "fill_mask.model_name serves the pipeline's own pre-trained model",
+        ),
+        ({"fill_mask": {"model_name": "bert_tf_docstring"}}, "need their own names"),
     ],
 )
 def test_bad_values_name_the_key(values, message):

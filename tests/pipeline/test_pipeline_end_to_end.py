@@ -5,8 +5,10 @@
    checkpoint, and the model is blessed, canaried and pushed,
 3. an unchanged rerun: every component is CACHED,
 4. a worse fine-tune (more than max_drop below the blessed model): not blessed, not pushed,
-5. a value threshold the model cannot reach: not blessed, not pushed.
-The pushed SavedModel is served by `bert-tf serve` and answers through the client.
+5. a value threshold the model cannot reach: not blessed, not pushed,
+6. the pre-trained model also pushed as a fill-mask servable (the rest from the cache), and
+   not pushed when it cannot reach its recall threshold.
+The pushed SavedModels are served by `bert-tf serve` and answer through the client.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from pathlib import Path
 
 import pytest
 
+from bert_tf.pipeline.config_sections import FillMaskSection
 from bert_tf.pipeline.pipeline_config import PipelineConfig
 from bert_tf.pipeline.pretrain_trainer import KILL_AT_STEP_ENV, SUMMARY_FILE
 
 pytestmark = pytest.mark.slow
 KILL_AT = 20  # a checkpoint step (checkpoint_every=10) of the 40 steps
+FILL_MASK = "bert_tf_fill_mask"
 
 
 def _finetune(config: PipelineConfig, **changes) -> PipelineConfig:
@@ -36,8 +40,8 @@ def _evaluation(config: PipelineConfig, **changes) -> PipelineConfig:
     return config.replace(evaluation=dataclasses.replace(config.evaluation, **changes))
 
 
-def _versions(config: PipelineConfig) -> list[str]:
-    base = Path(config.serving_dir) / config.push.model_name
+def _versions(config: PipelineConfig, name: str = "") -> list[str]:
+    base = Path(config.serving_dir) / (name or config.push.model_name)
     return sorted(p.name for p in base.iterdir()) if base.is_dir() else []
 
 
@@ -66,6 +70,12 @@ def runs(tmp_path_factory):
     result["versions_after_worse"] = _versions(config)
     result["unreachable"] = run_local(_evaluation(config, lower_bound=0.99))
     result["versions_after_unreachable"] = _versions(config)
+    fill_mask = config.replace(fill_mask=FillMaskSection(model_name=FILL_MASK, top_k=3))
+    result["fill_mask"] = run_local(fill_mask)
+    result["fill_mask_versions"] = _versions(fill_mask, FILL_MASK)
+    unreachable = dataclasses.replace(fill_mask.fill_mask, lower_bound=100.1)
+    result["fill_mask_unreachable"] = run_local(fill_mask.replace(fill_mask=unreachable))
+    result["fill_mask_versions_after_unreachable"] = _versions(fill_mask, FILL_MASK)
     return result
 
 
@@ -138,6 +148,39 @@ def test_pushed_model_answers_through_bert_tf_serve(runs):
             labels = client.contract()["label_names"]
     assert len(answers) == 1
     assert answers[0].label in labels
+
+
+def test_pretrained_model_is_pushed_as_fill_mask_and_answers_through_bert_tf_serve(runs):
+    from bert_tf.serving import BertServingClient, ServerProcess
+
+    run = runs["fill_mask"]
+    for name in ("PretrainTrainer", "FinetuneTrainer", "Pusher"):
+        assert run.state_of(name) == "CACHED", name  # the new branch only
+    export = _component(run, "FillMaskExport")
+    report = json.loads((Path(export.outputs["blessing"][0]) / "evaluation.json").read_text())
+    assert report["blessed"] and report["examples"] == 200 and report["top_k"] == 3
+    assert report["metric"] == "recall_at_k" and 0.0 <= report["value"] <= 100.0
+    assert all(example["text"].count("[MASK]") == 1 for example in report["sample"])
+    assert _component(run, "FillMaskPusher").properties["pushed"] == "1"
+    assert len(runs["fill_mask_versions"]) == 1
+    base = Path(runs["config"].serving_dir) / FILL_MASK
+    with ServerProcess(["--model-base-path", str(base), "--model-name", FILL_MASK]) as server:
+        server.wait_ready(FILL_MASK)
+        with BertServingClient(server.target, FILL_MASK) as client:
+            (answer,) = client.predict(["Return a new [MASK] of given shape and type."])
+    (mask,) = answer.masks
+    assert len(mask.candidates) == 3
+    probabilities = [candidate.probability for candidate in mask.candidates]
+    assert probabilities == sorted(probabilities, reverse=True) and 0 < sum(probabilities) <= 1
+
+
+def test_fill_mask_below_its_recall_threshold_is_not_pushed(runs):
+    run = runs["fill_mask_unreachable"]
+    export = _component(run, "FillMaskExport")
+    report = json.loads((Path(export.outputs["blessing"][0]) / "evaluation.json").read_text())
+    assert not report["blessed"] and "below the value threshold" in report["reasons"][0]
+    assert _component(run, "FillMaskPusher").properties["pushed"] == "0"
+    assert runs["fill_mask_versions_after_unreachable"] == runs["fill_mask_versions"]
 
 
 def test_vocabulary_is_counted_on_beam_with_the_local_counts(runs):

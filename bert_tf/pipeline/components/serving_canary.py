@@ -45,12 +45,20 @@ def ServingCanary(  # noqa: N802 (a TFX component is named like a class)
     from bert_tf.tasks import make_task
 
     storage.makedirs(blessing.uri)
-    model_dir = path_utils.serving_model_path(model.uri)
-    golden = storage.join(blessing.uri, "golden_requests.json")
     shape = make_task(task, **json.loads(task_options))
     examples = shape.read(storage.join(examples.uri, f"Split-{split}"))[:golden_requests]
-    storage.write_text(golden, json.dumps([shape.serving_request(e) for e in examples]))
-    report_path = storage.join(blessing.uri, REPORT_FILE)
+    rows = [shape.serving_request(example) for example in examples]
+    model_dir = path_utils.serving_model_path(model.uri)
+    failure = check_in_fresh_process(model_dir, rows, blessing.uri, timeout_seconds)
+    bless_infra(blessing, failure)
+
+
+def check_in_fresh_process(model_dir: str, rows: list, out_dir: str, timeout_seconds: int) -> str:
+    """Runs `canary_check` on `model_dir` with the golden `rows` in a new Python process,
+    keeping the requests and the report in `out_dir`; returns what failed ("" if nothing)."""
+    golden = storage.join(out_dir, "golden_requests.json")
+    storage.write_text(golden, json.dumps(rows))
+    report_path = storage.join(out_dir, REPORT_FILE)
     command = [sys.executable, "-m", "bert_tf.pipeline.canary_check", model_dir, golden]
     try:
         done = subprocess.run(
@@ -62,7 +70,12 @@ def ServingCanary(  # noqa: N802 (a TFX component is named like a class)
     if storage.exists(report_path):
         errors = json.loads(storage.read_text(report_path))["errors"]
         failure = "; ".join(errors) if errors else failure
+    return failure
+
+
+def bless_infra(blessing: standard_artifacts.InfraBlessing, failure: str) -> None:
+    """Sets `blessed` (1 when nothing failed) and the marker file InfraValidator writes."""
     blessing.set_int_custom_property("blessed", 0 if failure else 1)
     blessing.set_string_custom_property("canary_errors", failure)
     name = "INFRA_BLESSED" if not failure else "INFRA_NOT_BLESSED"
-    storage.write_text(storage.join(blessing.uri, name), "")  # the marker InfraValidator writes
+    storage.write_text(storage.join(blessing.uri, name), "")
