@@ -29,6 +29,7 @@ RANKS = {
     "training": 6,
     "export": 7,
     "serving": 8,
+    "compression": 8,  # distillation and int8 over models, tasks, training and export
     "pipeline": 9,
     "commands": 10,
     "cli": 11,  # above the commands it dispatches to (and their start-up helper)
