@@ -29,6 +29,7 @@ COMMANDS = {
     "evaluate": "evaluate",
     "score": "score",
     "extract-features": "extract_features",
+    "compress": "compress",
     "export": "export",
     "pipeline": "pipeline",
     "serve": "serve",

@@ -6,9 +6,10 @@ post-processes in the graph (`serving_default`: raw text in, labels / answer spa
 out) and also has `serve_tokens`, `serve_examples` and `contract` signatures, the vocabulary
 and contract as assets, and warm-up records in assets.extra/.
 
-With `--task fill_mask`, --model-dir is a pre-trained masked LM instead (a `bert-tf pretrain`
-output, an HF BertForMaskedLM / BertForPreTraining directory): raw text with [MASK]s in,
-the --top-k tokens of every mask and their probabilities out.
+A `bert-tf compress` output directory exports its compressed model (int8 again when it was
+quantized). With `--task fill_mask`, --model-dir is a pre-trained masked LM instead (a
+`bert-tf pretrain` output, an HF BertForMaskedLM / BertForPreTraining directory): raw text
+with [MASK]s in, the --top-k tokens of every mask and their probabilities out.
 
 Example:
     $ bert-tf export --model-dir runs/mrpc --output models/mrpc/1
@@ -66,6 +67,12 @@ def run(args: argparse.Namespace) -> int:
         if args.pair is not None:
             raise ValueError("--pair/--single do not apply to --task fill_mask")
         path = export_fill_mask(args.model_dir, output, args.max_seq_length, args.top_k, **options)
+    elif (Path(args.model_dir) / "compression_summary.json").exists():
+        from bert_tf.compression.compress_run import export_compressed
+
+        if args.pair is not None:
+            raise ValueError("--pair/--single: a compressed model keeps its teacher's inputs")
+        path = Path(export_compressed(args.model_dir, output, **options))
     else:
         path = export_finetuned(args.model_dir, output, pair=args.pair, **options)
     outside = check_serving_ops(path)
