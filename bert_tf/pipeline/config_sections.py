@@ -176,6 +176,52 @@ class FillMaskSection:
 
 
 @dataclasses.dataclass(frozen=True)
+class CompressionSection:
+    """The fine-tuned model compressed (`ModelCompressor`), judged against it as the teacher
+    (`StudentEvaluator`: at most `max_drop` below it on the task's main metric, and at least
+    `evaluation.lower_bound`), canaried and pushed as its own servable (`StudentPusher`).
+    `max_drop` is on the metric's own scale: 0.005 is half a point of accuracy; SQuAD and
+    entity F1 are in percent (1.0 is one point)."""
+
+    method: str = ""  # "": no compression; "distill", "int8" or "distill+int8"
+    model_name: str = ""  # the student's servable ("": <push.model_name>_<method>)
+    max_drop: float = 0.005  # change threshold against the teacher
+    num_layers: int = 0  # student encoder layers (0: half the teacher's)
+    hidden_size: int = 0  # student width (0: the teacher's)
+    layer_map: str = "every_other"  # teacher layers copied into the student (or "first", ...)
+    temperature: float = 2.0  # softened distributions; the KL term is scaled by T^2
+    alpha: float = 0.5  # weight of the teacher's soft targets (1 - alpha: the gold labels)
+    hidden_weight: float = 0.0  # weight of the hidden-state MSE (0: logits only)
+    epochs: int = 3  # distillation passes over the train split
+    learning_rate: float = 1e-4  # peak rate (warm-up, then linear decay)
+    batch_size: int = 32
+
+    def __post_init__(self) -> None:
+        if self.method not in ("", "distill", "int8", "distill+int8"):
+            raise ValueError(
+                f"method must be distill, int8 or distill+int8 (or empty), got {self.method!r}"
+            )
+
+    def compress_settings(self) -> dict[str, Any]:
+        """`compress_run`'s keyword arguments (with `DistillConfig` fields) of this section."""
+        settings: dict[str, Any] = {
+            "layer_map": self.layer_map,
+            "batch_size": self.batch_size,
+            "temperature": self.temperature,
+            "alpha": self.alpha,
+            "hidden_weight": self.hidden_weight,
+            "epochs": self.epochs,
+            "learning_rate": self.learning_rate,
+            "verbose": 2,
+        }
+        if self.num_layers:
+            settings["num_layers"] = self.num_layers
+        if self.hidden_size:
+            settings["hidden_size"] = self.hidden_size
+        return settings
+
+
+@dataclasses.dataclass(frozen=True)
 class BeamSection:
     """Beam pipeline args of every Beam step (ExampleGen, StatisticsGen, pre-training data,
     Evaluator). Examples:

@@ -6,6 +6,8 @@
            -> Trainer (fine-tune + export) -> TaskEvaluator (vs latest blessed) -> ServingCanary
            -> Pusher (only when both blessed)
     Trainer (pre-train) -> FillMaskExport -> FillMaskPusher   (with fill_mask.model_name)
+    Trainer (fine-tune) -> ModelCompressor -> StudentEvaluator (vs the teacher)
+                        -> StudentCanary -> StudentPusher    (with compression.method)
 
 TaskExampleGen reads the files of `task_data.task` (any task `bert-tf finetune` takes) in the
 task's own format and writes the shape's raw fields as tf.Examples, which the fine-tuning
@@ -35,6 +37,7 @@ from bert_tf.pipeline.baseline_strategy import CANDIDATE_KEY, LatestBlessedOther
 from bert_tf.pipeline.components.corpus_gen import CorpusGen
 from bert_tf.pipeline.components.fill_mask_export import FillMaskExport
 from bert_tf.pipeline.components.free_text_schema import FreeTextSchema
+from bert_tf.pipeline.components.model_compressor import ModelCompressor
 from bert_tf.pipeline.components.pretraining_data_gen import PretrainingDataGen
 from bert_tf.pipeline.components.serving_canary import ServingCanary
 from bert_tf.pipeline.components.task_evaluator import TaskEvaluator
@@ -175,6 +178,39 @@ def _fill_mask(config: PipelineConfig, corpus: Any, trainer: Any) -> list[Any]:
     return [export, pusher]
 
 
+def _compression(config: PipelineConfig, finetune: Any, examples: Any) -> list[Any]:
+    """Compress the fine-tuned model; judge the student against it; canary and push it."""
+    section = config.compression
+    compressor = ModelCompressor(
+        model_run=finetune.outputs["model_run"],
+        examples=examples,
+        method=section.method,
+        settings=_json(section.compress_settings()),
+    )
+    student = compressor.outputs["model"]
+    evaluator = TaskEvaluator(
+        examples=examples,
+        model=student,
+        baseline_model=finetune.outputs["model"],  # the teacher
+        task=config.task_data.task,
+        task_options=_json(config.finetune.task_options),
+        metric=config.evaluation.metric,
+        lower_bound=config.evaluation.lower_bound,
+        max_drop=section.max_drop,
+    ).with_id("StudentEvaluator")
+    canary = _canary(config, student, examples).with_id("StudentCanary")
+    base = os.path.join(resolve_path(config.serving_dir), config.student_model_name)
+    pusher = tfx.components.Pusher(
+        model=student,
+        model_blessing=evaluator.outputs["blessing"],
+        infra_blessing=canary.outputs["blessing"],
+        push_destination=tfx.proto.PushDestination(
+            filesystem=tfx.proto.PushDestination.Filesystem(base_directory=base)
+        ),
+    ).with_id("StudentPusher")
+    return [compressor, evaluator, canary, pusher]
+
+
 def _sqlite(path: str) -> Any:
     """MLMD in SQLite at `path` (TFX's helper would create the directory; this stays pure)."""
     from ml_metadata.proto import metadata_store_pb2
@@ -295,6 +331,8 @@ def create_pipeline(config: PipelineConfig, for_kubeflow: bool = False) -> tfx.d
         ),
     )
     nodes += [finetune, baseline, evaluator, canary, pusher]
+    if config.compression.method:
+        nodes += _compression(config, finetune, example_gen.outputs["examples"])
     return tfx.dsl.Pipeline(
         pipeline_name=config.name,
         pipeline_root=resolve_path(config.pipeline_root),

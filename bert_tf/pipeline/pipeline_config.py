@@ -29,6 +29,7 @@ from bert_tf.data.pretraining.config import PretrainingDataConfig
 from bert_tf.pipeline.config_sections import (
     BeamSection,
     CanarySection,
+    CompressionSection,
     CorpusSection,
     EvaluationSection,
     FillMaskSection,
@@ -72,6 +73,7 @@ class PipelineConfig:
     canary: CanarySection = CanarySection()
     push: PushSection = PushSection()
     fill_mask: FillMaskSection = FillMaskSection()
+    compression: CompressionSection = CompressionSection()
     beam: BeamSection = BeamSection()
     kubeflow: KubeflowSection = KubeflowSection()
 
@@ -105,6 +107,12 @@ class PipelineConfig:
         return storage.join(parent, "serving")
 
     @property
+    def student_model_name(self) -> str:
+        """The compressed model's servable name."""
+        method = self.compression.method.replace("+", "_")
+        return self.compression.model_name or f"{self.push.model_name}_{method}"
+
+    @property
     def imports_checkpoint(self) -> bool:
         """Fine-tuning starts from a named checkpoint: no vocabulary or pre-training steps."""
         return bool(self.finetune.init)
@@ -116,6 +124,11 @@ class PipelineConfig:
                 "fill_mask.model_name serves the pipeline's own pre-trained model, but "
                 "finetune.init imports a checkpoint (no pre-training runs); export an imported "
                 "checkpoint with `bert-tf export --task fill_mask` instead"
+            )
+        if self.compression.method and self.student_model_name == self.push.model_name:
+            raise ConfigError(
+                f"compression.model_name and push.model_name are both {self.push.model_name!r};"
+                " the student is pushed as its own servable"
             )
         if self.fill_mask.model_name and self.fill_mask.model_name == self.push.model_name:
             raise ConfigError(

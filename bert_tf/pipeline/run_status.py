@@ -52,7 +52,9 @@ def _store(metadata_file: str):
 # Output-artifact custom properties a run summary shows (the vocabulary's figures, the
 # evaluator's and pusher's verdicts).
 PROPERTIES = ("vocab_size", "unk_rate", "tokens_per_word", "metric", "value", "blessed", "pushed",
-              "pushed_version", "pushed_destination")  # fmt: skip
+              "pushed_version", "pushed_destination", "compression", "teacher_value",
+              "student_value", "teacher_parameters", "student_parameters",
+              "teacher_weight_bytes", "student_weight_bytes")  # fmt: skip
 
 
 def _value(value) -> str:

@@ -30,9 +30,14 @@ COMPONENTS = {
     "Pusher",
     "FillMaskExport",
     "FillMaskPusher",
+    "ModelCompressor",
+    "StudentEvaluator",
+    "StudentCanary",
+    "StudentPusher",
 }
 PRETRAINING_COMPONENTS = {"CorpusGen", "VocabularyGen", "PretrainingDataGen", "PretrainTrainer",
                           "FillMaskExport", "FillMaskPusher"}  # fmt: skip
+COMPRESSION_COMPONENTS = {"ModelCompressor", "StudentEvaluator", "StudentCanary", "StudentPusher"}
 CONFIGS = Path(__file__).parents[2] / "pipelines" / "configs"
 BEAM_COMPONENTS = {"TaskExampleGen", "StatisticsGen", "PretrainingDataGen"}
 
@@ -58,6 +63,7 @@ def spec(tmp_path_factory):
             "task_data": {"input_base": "gs://bucket/task"},
             "push": {"serving_dir": "gs://bucket/serving"},
             "fill_mask": {"model_name": "bert_fill_mask"},
+            "compression": {"method": "distill+int8"},
             "kubeflow": {"image": IMAGE},
             "beam": {"args": BEAM_ARGS},
         }
@@ -109,7 +115,7 @@ def test_a_qa_and_a_tagging_config_compile_to_a_valid_spec(name, tmp_path):
     )
     spec = json.loads(compile_kubeflow(config, tmp_path / "pipeline.json").read_text())
     json_format.ParseDict(spec["pipelineSpec"], pipeline_spec_pb2.PipelineSpec())
-    imported = {"CheckpointImporter"} | COMPONENTS - PRETRAINING_COMPONENTS
+    imported = {"CheckpointImporter"} | COMPONENTS - PRETRAINING_COMPONENTS - COMPRESSION_COMPONENTS
     assert set(spec["pipelineSpec"]["root"]["dag"]["tasks"]) >= imported
     executors = spec["pipelineSpec"]["deploymentSpec"]["executors"]
     example_gen = executors["TaskExampleGen_executor"]["container"]

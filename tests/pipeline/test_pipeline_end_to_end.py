@@ -7,7 +7,9 @@
 4. a worse fine-tune (more than max_drop below the blessed model): not blessed, not pushed,
 5. a value threshold the model cannot reach: not blessed, not pushed,
 6. the pre-trained model also pushed as a fill-mask servable (the rest from the cache), and
-   not pushed when it cannot reach its recall threshold.
+   not pushed when it cannot reach its recall threshold,
+7. the fine-tuned model compressed: int8 within the allowed drop, pushed as its own servable;
+   a student that loses more than allowed (a randomly initialised one, barely trained) not.
 The pushed SavedModels are served by `bert-tf serve` and answer through the client.
 """
 
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from bert_tf.pipeline.config_sections import FillMaskSection
+from bert_tf.pipeline.config_sections import CompressionSection, FillMaskSection
 from bert_tf.pipeline.pipeline_config import PipelineConfig
 from bert_tf.pipeline.pretrain_trainer import KILL_AT_STEP_ENV, SUMMARY_FILE
 
@@ -76,6 +78,13 @@ def runs(tmp_path_factory):
     unreachable = dataclasses.replace(fill_mask.fill_mask, lower_bound=100.1)
     result["fill_mask_unreachable"] = run_local(fill_mask.replace(fill_mask=unreachable))
     result["fill_mask_versions_after_unreachable"] = _versions(fill_mask, FILL_MASK)
+    int8 = config.replace(compression=CompressionSection(method="int8", max_drop=0.05))
+    result["int8"] = run_local(int8)
+    result["int8_versions"] = _versions(int8, int8.student_model_name)
+    student = {"num_layers": 1, "layer_map": "none", "learning_rate": 1e-9, "epochs": 1}
+    lossy = CompressionSection(method="distill", model_name="lossy", max_drop=0.05, **student)
+    result["lossy"] = run_local(config.replace(compression=lossy))
+    result["lossy_versions"] = _versions(config, "lossy")
     return result
 
 
@@ -181,6 +190,43 @@ def test_fill_mask_below_its_recall_threshold_is_not_pushed(runs):
     assert not report["blessed"] and "below the value threshold" in report["reasons"][0]
     assert _component(run, "FillMaskPusher").properties["pushed"] == "0"
     assert runs["fill_mask_versions_after_unreachable"] == runs["fill_mask_versions"]
+
+
+def test_int8_model_within_its_drop_is_pushed_and_answers_through_bert_tf_serve(runs):
+    from bert_tf.serving import BertServingClient, ServerProcess
+
+    run = runs["int8"]
+    assert run.state_of("FinetuneTrainer") == "CACHED"
+    compressor = _component(run, "ModelCompressor").properties
+    assert compressor["compression"] == "int8" and compressor["metric"] == "accuracy"
+    assert abs(float(compressor["student_value"]) - float(compressor["teacher_value"])) <= 0.05
+    assert int(compressor["student_weight_bytes"]) < int(compressor["teacher_weight_bytes"])
+    evaluation = _component(run, "StudentEvaluator")
+    report = json.loads((Path(evaluation.outputs["evaluation"][0]) / "evaluation.json").read_text())
+    assert report["blessed"] and report["baseline"] is not None  # judged against the teacher
+    assert _component(run, "StudentCanary").properties["blessed"] == "1"
+    assert _component(run, "StudentPusher").properties["pushed"] == "1"
+    assert len(runs["int8_versions"]) == 1
+    config = runs["config"]
+    name = "bert_tf_docstring_int8"
+    base = Path(config.serving_dir) / name
+    with ServerProcess(["--model-base-path", str(base), "--model-name", name]) as server:
+        server.wait_ready(name)
+        with BertServingClient(server.target, name) as client:
+            (answer,) = client.predict(["Return a new array of given shape and type."])
+            assert answer.label in client.contract()["label_names"]
+
+
+def test_student_that_loses_more_than_allowed_is_not_pushed(runs):
+    run = runs["lossy"]
+    compressor = _component(run, "ModelCompressor").properties
+    assert int(compressor["student_parameters"]) < int(compressor["teacher_parameters"])
+    evaluation = _component(run, "StudentEvaluator")
+    report = json.loads((Path(evaluation.outputs["evaluation"][0]) / "evaluation.json").read_text())
+    assert not report["blessed"]
+    assert any("more than 0.05 below the blessed model" in r for r in report["reasons"])
+    assert _component(run, "StudentPusher").properties["pushed"] == "0"
+    assert runs["lossy_versions"] == []
 
 
 def test_vocabulary_is_counted_on_beam_with_the_local_counts(runs):
