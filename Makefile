@@ -4,6 +4,7 @@
 VENV     := .venv
 PY       := $(VENV)/bin/python
 STAMP    := $(VENV)/.installed
+PEERS    := .venv-peers/.installed
 PYTEST_ARGS ?=
 
 .PHONY: setup test test-fast demo bench lint format clean
@@ -32,8 +33,15 @@ demo: setup
 
 # Every benchmark, then benchmarks/results.md + learning_curve.png; `make bench QUICK=1` is a
 # smoke run on tiny settings.
-bench: setup
+bench: setup $(PEERS)
 	$(PY) benchmarks/report.py $(if $(QUICK),--quick)
+
+# benchmarks/inference.py's peers (ONNX Runtime, OpenVINO, NNCF, tf2onnx): a plain directory
+# outside the venv that the script appends to sys.path, so the venv keeps the pinned set.
+$(PEERS): $(STAMP) benchmarks/inference-peers.txt
+	$(PY) -m pip install --quiet --no-deps --upgrade --target .venv-peers \
+	  -r benchmarks/inference-peers.txt
+	touch $(PEERS)
 
 lint: setup
 	$(PY) -m ruff check .
@@ -44,4 +52,4 @@ format: setup
 	$(PY) -m ruff format .
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache demo_output
+	rm -rf $(VENV) .venv-peers build *.egg-info .pytest_cache demo_output

@@ -36,6 +36,7 @@ RUNS = {
     "features": ([], ["--questions", "200", "--repeats", "1"]),
     "train_step": ([], ["--preset", "bert_tiny", "--batch", "8", "--seq-length", "32"]),
     "serving": ([], ["--seconds", "1"]),
+    "inference": ([], ["--quick"]),
     "quality": (
         [],
         ["--steps", "20", "--seeds", "2", "--corpus-mb", "0.3", "--vocab-size", "2000"]
@@ -173,6 +174,25 @@ def summarize(result: dict) -> list[tuple[str, str, str, str]]:
                 _ratio(get("throughput_16_over_1")) + " of 1 client",
             ),
         ]
+    if name == "inference":
+        rows = {(r["runtime"], r["precision"], r["batch"]): r for r in result["rows"]}
+        table = []
+        for (runtime, precision, batch), row in rows.items():
+            if runtime == "bert_tf" and precision == "fp32":
+                continue
+            ours = rows[("bert_tf", "fp32", batch)]
+            table.append(
+                (
+                    f"inference, {get('model')}, seq {get('seq_length')}, batch {batch}, "
+                    f"{get('threads')} threads: p50, seq/s, accuracy",
+                    f"bert_tf fp32: {ours['p50_ms']} ms, {ours['seq_per_s']} seq/s, "
+                    f"{ours['accuracy']:.3f}",
+                    f"{runtime} {precision}: {row['p50_ms']} ms, {row['seq_per_s']} seq/s, "
+                    f"{row['accuracy']:.3f}",
+                    _ratio(round(ours["best_round_seq_per_s"] / row["best_round_seq_per_s"], 2)),
+                )
+            )
+        return table
     if name == "quality":
         peer = result["rows"][-1]
         rows = []

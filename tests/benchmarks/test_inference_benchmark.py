@@ -1,0 +1,68 @@
+"""benchmarks/inference.py on its --quick settings (bert_tiny, seq 32), and its row math.
+
+The figures that are quoted come from a full run, never from here. Without the peers'
+directory (.venv-peers, see benchmarks/inference-peers.txt) the peer rows are reported as
+skipped and only bert_tf's rows are checked.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("bench_inference", BENCHMARKS / "inference.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_row_has_percentiles_and_throughput_of_its_calls():
+    inference = _load()
+    rounds = [[0.010, 0.010], [0.020, 0.040]]  # two rounds of two calls
+    row = inference.row("onnxruntime", "fp32", 4, rounds, accuracy=0.5)
+    assert row["p50_ms"] == 15.0 and 38.0 < row["p99_ms"] <= 40.0
+    assert row["seq_per_s"] == 200.0  # 16 sequences in 0.08 s
+    assert row["best_round_seq_per_s"] == 400.0  # 8 sequences in 0.02 s
+    assert row["calls"] == 4 and row["accuracy"] == 0.5
+
+
+def test_missing_peers_directory_is_a_reason_not_a_crash(tmp_path):
+    reason = _load().add_peers_path(tmp_path / "absent")
+    assert "inference-peers.txt" in reason
+
+
+@pytest.mark.slow
+def test_quick_run_prints_one_json_line_with_every_row(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "inference.py"), "--quick", "--work-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    assert len(lines) == 1, done.stdout[-2000:]
+    result = json.loads(lines[0])
+    assert result["benchmark"] == "inference" and result["threads"] == 2
+    assert result["seq_length"] == 32 and isinstance(result["cpu_features"], list)
+    rows = {(r["runtime"], r["precision"], r["batch"]): r for r in result["rows"]}
+    for batch in (1, 32):
+        ours = rows[("bert_tf", "fp32", batch)]
+        assert 0 < ours["p50_ms"] <= ours["p99_ms"] and ours["seq_per_s"] > 0
+        assert 0.0 <= ours["accuracy"] <= 1.0
+    variants = {f"{r['runtime']}/{r['precision']}" for r in result["rows"]}
+    expected = {"bert_tf/bf16", "bert_tf/int8", "onnxruntime/fp32", "onnxruntime/int8",
+                "openvino/fp32", "openvino/int8"}  # fmt: skip
+    assert expected <= variants | set(result["skipped"])  # each is timed or says why not
+    if "onnxruntime/fp32" in variants:
+        assert result["onnx_max_abs_diff"] <= 1e-4
+        assert result["ratios"]["bert_tf_fp32_vs_ort_fp32_b1"] > 0
