@@ -7,7 +7,9 @@ a `bert-tf finetune` output. It is exported with `export_for_serving`, and every
 token ids (tokenization excluded for all) of the task's eval sentences at `--seq-length`:
   - bert_tf fp32: the SavedModel's `serve_tokens` signature, in process;
   - bert_tf bf16: the same model built under Keras' `mixed_bfloat16` policy, exported alike;
-  - bert_tf int8: `bert_tf.compression.quantization.quantize_int8(model)`, where it exists;
+  - bert_tf int8: `bert_tf.compression.quantization.quantize_int8(model)`;
+  - bert_tf distilled: `compress_run(..., "distill", num_layers=--distill-layers)`, a student
+    with that many of the teacher's layers trained on the train set (0 skips it);
   - ONNX Runtime fp32: tf2onnx's conversion of that `serve_tokens` signature (its logits must
     equal bert_tf's within 1e-4 on the whole eval set, or nothing is reported);
   - ONNX Runtime int8: `onnxruntime.quantization.quantize_dynamic` of that ONNX model;
@@ -147,7 +149,7 @@ def exported_predict(model, bundle, directory: Path) -> tuple[Predict, str]:
 
     try:
         export_for_serving(model, bundle.preprocessor(), directory, "classification",
-                           list(bundle.task.labels), warmup=False)  # fmt: skip
+                           list(bundle.task.labels), warmup=False, overwrite=True)  # fmt: skip
         signature = tf.saved_model.load(str(directory)).signatures["serve_tokens"]
     except Exception as error:  # a plug-in variant the exporter does not handle yet
         print(f"[inference] export failed ({error}); timing the Keras model", file=sys.stderr)
@@ -293,10 +295,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--opset", type=int, default=17)
     parser.add_argument("--peers-dir", default=str(REPO / ".venv-peers"))
     parser.add_argument("--skip", nargs="*", default=[], help="variants, e.g. bert_tf/bf16")
+    parser.add_argument("--distill-layers", type=int, default=3, help="student layers (0: none)")
+    parser.add_argument("--distill-epochs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="smoke run: bert_tiny, seq 32")
     args = parser.parse_args(argv)
     if args.quick:
         args.seq_length, args.epochs, args.train_per_class, args.eval_per_class = 32, 1, 16, 8
+        args.distill_layers, args.distill_epochs = 1, 1
         args.seconds, args.min_calls, args.rounds, args.calibration = 0.2, 2, 1, 8
 
     import tensorflow as tf
@@ -349,6 +354,21 @@ def main(argv: list[str] | None = None) -> int:
         skipped["bert_tf/int8"] = "not available: no bert_tf.compression.quantization"
     else:
         add("bert_tf/int8", bert_tf_int8)
+
+    def bert_tf_distilled() -> tuple[Predict, dict]:
+        from bert_tf.compression.compress_run import compress_run
+
+        result = compress_run(run_dir, train_file, eval_file, work / "distilled", "distill",
+                              num_layers=args.distill_layers, epochs=args.distill_epochs,
+                              verbose=0)  # fmt: skip
+        predict, path = exported_predict(result.model, bundle, work / "export/distilled/1")
+        layers = result.summary["student"]["num_layers"]
+        return predict, {"path": f"{path}, {layers}-layer student", "num_layers": layers}
+
+    if args.distill_layers:
+        add("bert_tf/distilled", bert_tf_distilled)
+    else:
+        skipped["bert_tf/distilled"] = "skipped (--distill-layers 0)"
 
     onnx_diff, openvino_diff = None, None
     missing = add_peers_path(Path(args.peers_dir))
@@ -421,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
                 ratios[f"{key}_{precision}_b{size}"] = round(
                     ours / speed[(runtime, precision, size)], 3
                 )
-        for precision in ("bf16", "int8"):  # our own variants against their peers' int8 too
+        for precision in ("bf16", "int8", "distilled"):  # ours against the peers' int8 too
             if ("bert_tf", precision, size) in speed and ("onnxruntime", "int8", size) in speed:
                 ratios[f"bert_tf_{precision}_vs_ort_int8_b{size}"] = round(
                     speed[("bert_tf", precision, size)] / speed[("onnxruntime", "int8", size)], 3

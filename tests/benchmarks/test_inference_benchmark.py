@@ -60,8 +60,8 @@ def test_quick_run_prints_one_json_line_with_every_row(tmp_path):
         assert 0 < ours["p50_ms"] <= ours["p99_ms"] and ours["seq_per_s"] > 0
         assert 0.0 <= ours["accuracy"] <= 1.0
     variants = {f"{r['runtime']}/{r['precision']}" for r in result["rows"]}
-    expected = {"bert_tf/bf16", "bert_tf/int8", "onnxruntime/fp32", "onnxruntime/int8",
-                "openvino/fp32", "openvino/int8"}  # fmt: skip
+    expected = {"bert_tf/bf16", "bert_tf/int8", "bert_tf/distilled", "onnxruntime/fp32",
+                "onnxruntime/int8", "openvino/fp32", "openvino/int8"}  # fmt: skip
     assert expected <= variants | set(result["skipped"])  # each is timed or says why not
     if "onnxruntime/fp32" in variants:
         assert result["onnx_max_abs_diff"] <= 1e-4
