@@ -166,14 +166,9 @@ def _fill_mask(config: PipelineConfig, corpus: Any, trainer: Any) -> list[Any]:
         golden_requests=section.golden_requests,
         timeout_seconds=config.canary.timeout_seconds,
     )
-    base = os.path.join(resolve_path(config.serving_dir), section.model_name)
-    pusher = tfx.components.Pusher(
-        model=export.outputs["model"],
-        model_blessing=export.outputs["blessing"],
-        infra_blessing=export.outputs["infra_blessing"],
-        push_destination=tfx.proto.PushDestination(
-            filesystem=tfx.proto.PushDestination.Filesystem(base_directory=base)
-        ),
+    outputs = export.outputs
+    pusher = _pusher(
+        config, section.model_name, outputs["model"], outputs["blessing"], outputs["infra_blessing"]
     ).with_id("FillMaskPusher")
     return [export, pusher]
 
@@ -188,27 +183,47 @@ def _compression(config: PipelineConfig, finetune: Any, examples: Any) -> list[A
         settings=_json(section.compress_settings()),
     )
     student = compressor.outputs["model"]
-    evaluator = TaskEvaluator(
+    teacher = finetune.outputs["model"]  # the student's baseline
+    evaluator = _evaluator(config, examples, student, teacher, section.max_drop)
+    evaluator = evaluator.with_id("StudentEvaluator")
+    canary = _canary(config, student, examples).with_id("StudentCanary")
+    pusher = _pusher(
+        config,
+        config.student_model_name,
+        student,
+        evaluator.outputs["blessing"],
+        canary.outputs["blessing"],
+    ).with_id("StudentPusher")
+    return [compressor, evaluator, canary, pusher]
+
+
+def _evaluator(
+    config: PipelineConfig, examples: Any, model: Any, baseline: Any, max_drop: float
+) -> Any:
+    """TaskEvaluator of `model` on the task's eval split, `baseline` the change threshold's."""
+    return TaskEvaluator(
         examples=examples,
-        model=student,
-        baseline_model=finetune.outputs["model"],  # the teacher
+        model=model,
+        baseline_model=baseline,
         task=config.task_data.task,
         task_options=_json(config.finetune.task_options),
         metric=config.evaluation.metric,
         lower_bound=config.evaluation.lower_bound,
-        max_drop=section.max_drop,
-    ).with_id("StudentEvaluator")
-    canary = _canary(config, student, examples).with_id("StudentCanary")
-    base = os.path.join(resolve_path(config.serving_dir), config.student_model_name)
-    pusher = tfx.components.Pusher(
-        model=student,
-        model_blessing=evaluator.outputs["blessing"],
-        infra_blessing=canary.outputs["blessing"],
+        max_drop=max_drop,
+    )
+
+
+def _pusher(config: PipelineConfig, name: str, model: Any, blessing: Any, infra: Any) -> Any:
+    """A Pusher of `model` to `<serving_dir>/<name>/<version>`, gated on both blessings."""
+    base = os.path.join(resolve_path(config.serving_dir), name)
+    return tfx.components.Pusher(
+        model=model,
+        model_blessing=blessing,
+        infra_blessing=infra,
         push_destination=tfx.proto.PushDestination(
             filesystem=tfx.proto.PushDestination.Filesystem(base_directory=base)
         ),
-    ).with_id("StudentPusher")
-    return [compressor, evaluator, canary, pusher]
+    )
 
 
 def _sqlite(path: str) -> Any:
@@ -310,29 +325,16 @@ def create_pipeline(config: PipelineConfig, for_kubeflow: bool = False) -> tfx.d
     finetune.add_upstream_node(gate)
     model = finetune.outputs["model"]
     baseline = _baseline(model, for_kubeflow)
-    evaluator = TaskEvaluator(
-        examples=example_gen.outputs["examples"],
-        model=model,
-        baseline_model=baseline.outputs["model"],
-        task=config.task_data.task,
-        task_options=_json(config.finetune.task_options),
-        metric=config.evaluation.metric,
-        lower_bound=config.evaluation.lower_bound,
-        max_drop=config.evaluation.max_drop,
+    examples = example_gen.outputs["examples"]
+    evaluator = _evaluator(
+        config, examples, model, baseline.outputs["model"], config.evaluation.max_drop
     )
-    canary = _canary(config, model, example_gen.outputs["examples"])
-    serving_base = os.path.join(resolve_path(config.serving_dir), config.push.model_name)
-    pusher = tfx.components.Pusher(
-        model=model,
-        model_blessing=evaluator.outputs["blessing"],
-        infra_blessing=canary.outputs["blessing"],
-        push_destination=tfx.proto.PushDestination(
-            filesystem=tfx.proto.PushDestination.Filesystem(base_directory=serving_base)
-        ),
-    )
+    canary = _canary(config, model, examples)
+    blessings = evaluator.outputs["blessing"], canary.outputs["blessing"]
+    pusher = _pusher(config, config.push.model_name, model, *blessings)
     nodes += [finetune, baseline, evaluator, canary, pusher]
     if config.compression.method:
-        nodes += _compression(config, finetune, example_gen.outputs["examples"])
+        nodes += _compression(config, finetune, examples)
     return tfx.dsl.Pipeline(
         pipeline_name=config.name,
         pipeline_root=resolve_path(config.pipeline_root),
