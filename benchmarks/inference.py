@@ -10,6 +10,9 @@ token ids (tokenization excluded for all) of the task's eval sentences at `--seq
   - bert_tf int8: `bert_tf.compression.quantization.quantize_int8(model)`;
   - bert_tf distilled: `compress_run(..., "distill", num_layers=--distill-layers)`, a student
     with that many of the teacher's layers trained on the train set (0 skips it);
+  - bert-tf serve (runtime `bert_tf_served`): each of those exports served by one `bert-tf serve`
+    subprocess on loopback, with the same thread limits, called through gRPC Predict on
+    `serve_tokens` with the same ids (`--skip bert_tf_served/int8` drops one);
   - ONNX Runtime fp32: tf2onnx's conversion of that `serve_tokens` signature (its logits must
     equal bert_tf's within 1e-4 on the whole eval set, or nothing is reported);
   - ONNX Runtime int8: `onnxruntime.quantization.quantize_dynamic` of that ONNX model;
@@ -19,7 +22,9 @@ Every runtime runs with `--threads` intra-op threads and 1 inter-op thread. Rows
 and p99 (ms) and sequences/s at batch 1 and batch 32, timed in alternating rounds (the
 machine is shared), and the eval accuracy of each runtime's own predictions. Ratios are
 bert_tf fp32 seq/s over each peer's, each in its best round (which damps the noise of a
-shared machine; >1: bert_tf faster). Prints one JSON line.
+shared machine; >1: bert_tf faster). `goals` checks the targets: int8 or distilled >= 2x fp32
+seq/s at batch 32 within 0.5 accuracy points; fp32 p50 at batch 1 <= 1.2x ONNX Runtime fp32's;
+served p50 at batch 1 <= in-process p50 + 2 ms. Prints one JSON line.
 
 The peers are not in the project venv (nothing may move its pinned set): install them into a
 plain directory that this script appends to sys.path (see benchmarks/inference-peers.txt):
@@ -45,6 +50,8 @@ import contextlib  # noqa: E402
 import importlib.resources  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
@@ -235,6 +242,80 @@ def openvino_int8(model, calibration: Batch, size: int):
                              subset_size=size)  # fmt: skip
 
 
+# --- bert-tf serve ---------------------------------------------------------------------------
+def start_server(
+    exports: dict[str, Path], work: Path, threads: int
+) -> tuple[subprocess.Popen, int]:
+    """`bert-tf serve` of each export base (it holds 1/) under its name, on a free loopback port.
+
+    The server gets the same thread limits as every runtime here (TF reads them from its
+    environment); its log goes to WORK/serve.log."""
+    config = work / "models.config"
+    config.write_text("model_config_list {\n" + "".join(
+        f'  config {{ name: "{name}" base_path: "{base}" model_platform: "tensorflow" }}\n'
+        for name, base in exports.items()) + "}\n")  # fmt: skip
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "TF_NUM_INTRAOP_THREADS": str(threads), "TF_NUM_INTEROP_THREADS": "1"}
+    command = [sys.executable, "-m", "bert_tf.cli", "serve", "--model-config-file", str(config),
+               "--port", str(port), "--file-system-poll-wait-seconds", "0"]  # fmt: skip
+    with open(work / "serve.log", "wb") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return process, port
+
+
+def served_predicts(process: subprocess.Popen, port: int, names: list[str]) -> dict[str, Predict]:
+    """A gRPC `serve_tokens` Predict per served model, once every model is AVAILABLE."""
+    from bert_tf.serving import BertServingClient
+
+    clients = {name: BertServingClient(f"127.0.0.1:{port}", name, retries=0, timeout=120.0)
+               for name in names}  # fmt: skip
+    deadline = time.monotonic() + 600
+    waiting = list(names)
+    while waiting:
+        if process.poll() is not None:
+            raise RuntimeError(f"bert-tf serve exited with {process.returncode}: see serve.log")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"bert-tf serve did not load {waiting} in 600 s")
+        try:
+            if clients[waiting[0]].status()[0]["state"] == "AVAILABLE":
+                waiting.pop(0)
+                continue
+        except Exception:  # not listening yet, or the model is still loading
+            pass
+        time.sleep(0.5)
+    return {
+        name: (lambda batch, c=client: c.predict_raw(batch, "serve_tokens")["logits"])
+        for name, client in clients.items()
+    }
+
+
+def goals(rows: list[dict], accuracies: dict[str, float]) -> dict[str, dict]:
+    """The issue's targets, each with its measured value and whether it was met."""
+    by = {(r["runtime"], r["precision"], r["batch"]): r for r in rows}
+    result = {}
+    for (runtime, precision, batch), r in by.items():
+        if runtime == "bert_tf" and precision in ("int8", "distilled") and batch > 1:
+            gain = r["best_round_seq_per_s"] / by["bert_tf", "fp32", batch]["best_round_seq_per_s"]
+            drop = 100 * (accuracies["bert_tf/fp32"] - accuracies[f"bert_tf/{precision}"])
+            result[f"{precision}_b{batch}_speedup_over_fp32"] = {
+                "value": round(gain, 2), "target": ">= 2.0",
+                "accuracy_drop_points": round(drop, 2), "accuracy_target": "<= 0.5",
+                "met": gain >= 2.0 and drop <= 0.5,
+            }  # fmt: skip
+    if ("onnxruntime", "fp32", 1) in by:
+        ratio = by["bert_tf", "fp32", 1]["p50_ms"] / by["onnxruntime", "fp32", 1]["p50_ms"]
+        result["fp32_b1_p50_over_ort_fp32"] = {"value": round(ratio, 2), "target": "<= 1.2",
+                                               "met": ratio <= 1.2}  # fmt: skip
+    if ("bert_tf_served", "fp32", 1) in by:
+        extra = by["bert_tf_served", "fp32", 1]["p50_ms"] - by["bert_tf", "fp32", 1]["p50_ms"]
+        result["served_b1_p50_minus_in_process_ms"] = {
+            "value": round(extra, 2), "target": "<= 2.0", "met": extra <= 2.0
+        }  # fmt: skip
+    return result
+
+
 # --- timing -----------------------------------------------------------------------------------
 def predict_all(predict: Predict, inputs: Batch, batch: int = 32) -> np.ndarray:
     count = len(inputs["input_word_ids"])
@@ -268,6 +349,55 @@ def row(runtime: str, precision: str, batch: int, rounds: list[list[float]], **e
         "calls": len(ms),
         **extra,
     }
+
+
+def serve_exports(variants: dict, skipped: dict, work: Path, args) -> subprocess.Popen | None:
+    """Adds a served row for each bert_tf variant that exported; returns the server process."""
+    precisions = [name.split("/")[1] for name in variants if name.startswith("bert_tf/")]
+    exports = {}
+    for precision in precisions:
+        name = f"bert_tf_served/{precision}"
+        if name in args.skip:
+            skipped[name] = "skipped (--skip)"
+        elif (work / "export" / precision / "1/saved_model.pb").is_file():
+            exports[precision] = work / "export" / precision
+    if not exports:
+        return None
+    server, port = start_server(exports, work, args.threads)
+    try:
+        for precision, predict in served_predicts(server, port, list(exports)).items():
+            path = "bert-tf serve, gRPC Predict, " + variants[f"bert_tf/{precision}"][1]["path"]
+            variants[f"bert_tf_served/{precision}"] = (predict, {"path": path})
+    except Exception as error:  # reported in the JSON; the in-process rows still run
+        for precision in exports:
+            skipped[f"bert_tf_served/{precision}"] = f"{type(error).__name__}: {str(error)[:300]}"
+    return server
+
+
+def measure(variants: dict, inputs: Batch, accuracy, reference: np.ndarray, args):
+    """Each variant's eval accuracy, and its latencies per (name, batch), in alternating rounds."""
+    accuracies = {}
+    for name, (predict, _) in variants.items():
+        accuracies[name] = accuracy(reference if name == "bert_tf/fp32" else
+                                    predict_all(predict, inputs))  # fmt: skip
+
+    count = len(inputs["input_word_ids"])
+    samples = {  # batch size -> the batches its calls cycle through (same for every runtime)
+        size: [{k: np.resize(v, (size, v.shape[1])) if size > count else v[i : i + size]
+                for k, v in inputs.items()} for i in range(0, max(count - size, 0) + 1, size)]
+        for size in args.batches
+    }  # fmt: skip
+    latencies = {(name, size): [] for name in variants for size in args.batches}  # per round
+    for predict, _ in variants.values():
+        for size in args.batches:
+            timed(predict, samples[size], 0.0, 2)  # warm up: graphs traced, kernels picked
+    for _ in range(args.rounds):
+        for name, (predict, _) in variants.items():
+            for size in args.batches:
+                latencies[name, size].append(
+                    timed(predict, samples[size], args.seconds, args.min_calls)
+                )
+    return accuracies, latencies
 
 
 def add_peers_path(directory: Path) -> str | None:
@@ -404,27 +534,14 @@ def main(argv: list[str] | None = None) -> int:
             {"path": f"nncf.quantize, {args.calibration} train calibration sentences"},
         ))  # fmt: skip
 
-    accuracies = {}
-    for name, (predict, _) in variants.items():
-        accuracies[name] = accuracy(reference if name == "bert_tf/fp32" else
-                                    predict_all(predict, inputs))  # fmt: skip
-
+    server = serve_exports(variants, skipped, work, args)  # "bert_tf_served/<precision>" rows
+    try:
+        accuracies, latencies = measure(variants, inputs, accuracy, reference, args)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(60)
     count = len(inputs["input_word_ids"])
-    samples = {  # batch size -> the batches its calls cycle through (same for every runtime)
-        size: [{k: np.resize(v, (size, v.shape[1])) if size > count else v[i : i + size]
-                for k, v in inputs.items()} for i in range(0, max(count - size, 0) + 1, size)]
-        for size in args.batches
-    }  # fmt: skip
-    latencies = {(name, size): [] for name in variants for size in args.batches}  # per round
-    for predict, _ in variants.values():
-        for size in args.batches:
-            timed(predict, samples[size], 0.0, 2)  # warm up: graphs traced, kernels picked
-    for _ in range(args.rounds):
-        for name, (predict, _) in variants.items():
-            for size in args.batches:
-                latencies[name, size].append(
-                    timed(predict, samples[size], args.seconds, args.min_calls)
-                )
 
     rows = [
         row(*name.split("/"), size, latencies[name, size], accuracy=accuracies[name], **info)
@@ -475,6 +592,7 @@ def main(argv: list[str] | None = None) -> int:
                 "openvino_max_abs_diff": openvino_diff,
                 "ratios": ratios,
                 "ratios_are": "bert_tf / peer best-round seq/s, same batch (>1: bert_tf faster)",
+                "goals": goals(rows, accuracies),
                 "versions": versions,
                 "load_average": round(os.getloadavg()[0], 2),
             }

@@ -10,6 +10,8 @@ report, not figures to quote.
 Example:
     $ python benchmarks/report.py                  # what `make bench` runs
     $ python benchmarks/report.py --quick --only tokenize quality --output-dir /tmp/bench
+    $ python benchmarks/inference.py --finetuned RUN > line.jsonl
+    $ python benchmarks/report.py --merge line.jsonl   # into results.jsonl and results.md
 """
 
 from __future__ import annotations
@@ -176,20 +178,26 @@ def summarize(result: dict) -> list[tuple[str, str, str, str]]:
         ]
     if name == "inference":
         rows = {(r["runtime"], r["precision"], r["batch"]): r for r in result["rows"]}
+        small, large = min(b for _, _, b in rows), max(b for _, _, b in rows)
+
+        def figures(runtime: str, precision: str) -> str:
+            one, many = rows[(runtime, precision, small)], rows[(runtime, precision, large)]
+            return (f"{runtime} {precision}: {one['p50_ms']} ms, {many['best_round_seq_per_s']} "
+                    f"seq/s, {one['accuracy']:.3f}")  # fmt: skip
+
         table = []
-        for (runtime, precision, batch), row in rows.items():
-            if runtime == "bert_tf" and precision == "fp32":
+        for runtime, precision in dict.fromkeys((r, p) for r, p, _ in rows):
+            if (runtime, precision) == ("bert_tf", "fp32"):
                 continue
-            ours = rows[("bert_tf", "fp32", batch)]
+            ours = rows[("bert_tf", "fp32", large)]["best_round_seq_per_s"]
+            theirs = rows[(runtime, precision, large)]["best_round_seq_per_s"]
             table.append(
                 (
-                    f"inference, {get('model')}, seq {get('seq_length')}, batch {batch}, "
-                    f"{get('threads')} threads: p50, seq/s, accuracy",
-                    f"bert_tf fp32: {ours['p50_ms']} ms, {ours['seq_per_s']} seq/s, "
-                    f"{ours['accuracy']:.3f}",
-                    f"{runtime} {precision}: {row['p50_ms']} ms, {row['seq_per_s']} seq/s, "
-                    f"{row['accuracy']:.3f}",
-                    _ratio(round(ours["best_round_seq_per_s"] / row["best_round_seq_per_s"], 2)),
+                    f"inference, {get('model')}, seq {get('seq_length')}, {get('threads')} "
+                    f"threads: p50 at batch {small}, best seq/s at batch {large}, accuracy",
+                    figures("bert_tf", "fp32"),
+                    figures(runtime, precision),
+                    _ratio(round(ours / theirs, 2)),
                 )
             )
         return table
@@ -291,13 +299,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", choices=sorted(RUNS), help="run only these")
     parser.add_argument("--output-dir", default=str(HERE), help="where the report goes")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per benchmark")
+    parser.add_argument(
+        "--merge",
+        metavar="JSONL",
+        help="add the lines of a script run by hand (e.g. inference.py --finetuned RUN) "
+        "instead of running any; measured on this machine",
+    )
     args = parser.parse_args(argv)
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     history_file = out / "pretraining_history.json"
     results = []
+    if args.merge:
+        lines = Path(args.merge).read_text(encoding="utf-8").splitlines()
+        results = [json.loads(line) for line in lines if line.startswith("{")]
+        args.only = [result["benchmark"] for result in results]  # keep the others' lines
     for name, (full, quick) in RUNS.items():
-        if args.only and name not in args.only:
+        if args.merge or (args.only and name not in args.only):
             continue
         extra = ["--history-out", str(history_file)] if name == "quality" else []
         results.append(run_benchmark(name, (quick if args.quick else full) + extra, args.timeout))

@@ -35,6 +35,26 @@ def test_a_row_has_percentiles_and_throughput_of_its_calls():
     assert row["calls"] == 4 and row["accuracy"] == 0.5
 
 
+def test_goals_hold_each_target_against_its_measured_value():
+    def r(runtime, precision, batch, p50, speed):
+        return {"runtime": runtime, "precision": precision, "batch": batch, "p50_ms": p50,
+                "best_round_seq_per_s": speed}  # fmt: skip
+
+    rows = [r("bert_tf", "fp32", 1, 30.0, 33.0), r("bert_tf", "fp32", 32, 800.0, 40.0),
+            r("bert_tf", "distilled", 32, 390.0, 82.0), r("bert_tf", "int8", 32, 900.0, 35.0),
+            r("onnxruntime", "fp32", 1, 24.0, 41.0),
+            r("bert_tf_served", "fp32", 1, 32.5, 30.0)]  # fmt: skip
+    accuracies = {"bert_tf/fp32": 0.70, "bert_tf/distilled": 0.696, "bert_tf/int8": 0.69}
+    goals = _load().goals(rows, accuracies)
+    distilled = goals["distilled_b32_speedup_over_fp32"]
+    assert distilled["value"] == 2.05 and distilled["accuracy_drop_points"] == 0.4
+    assert distilled["met"] is True
+    assert goals["int8_b32_speedup_over_fp32"]["met"] is False  # slower and 1 point lower
+    assert goals["fp32_b1_p50_over_ort_fp32"] == {"value": 1.25, "target": "<= 1.2", "met": False}
+    assert goals["served_b1_p50_minus_in_process_ms"]["value"] == 2.5
+    assert goals["served_b1_p50_minus_in_process_ms"]["met"] is False
+
+
 def test_missing_peers_directory_is_a_reason_not_a_crash(tmp_path):
     reason = _load().add_peers_path(tmp_path / "absent")
     assert "inference-peers.txt" in reason
@@ -63,6 +83,23 @@ def test_quick_run_prints_one_json_line_with_every_row(tmp_path):
     expected = {"bert_tf/bf16", "bert_tf/int8", "bert_tf/distilled", "onnxruntime/fp32",
                 "onnxruntime/int8", "openvino/fp32", "openvino/int8"}  # fmt: skip
     assert expected <= variants | set(result["skipped"])  # each is timed or says why not
+    # every bert_tf export also went through a real `bert-tf serve` subprocess, same answers
+    served = {name for name in variants if name.startswith("bert_tf_served/")}
+    assert "bert_tf_served/fp32" in served, result["skipped"]
+    for name in served:
+        precision = name.split("/")[1]
+        assert (
+            result["rows"]
+            and rows[("bert_tf_served", precision, 1)]["accuracy"]
+            == (rows[("bert_tf", precision, 1)]["accuracy"])
+        )
+    goals = result["goals"]
+    assert goals["served_b1_p50_minus_in_process_ms"]["value"] == pytest.approx(
+        rows[("bert_tf_served", "fp32", 1)]["p50_ms"] - rows[("bert_tf", "fp32", 1)]["p50_ms"],
+        abs=0.02,
+    )
+    assert {"int8_b32_speedup_over_fp32", "distilled_b32_speedup_over_fp32"} <= set(goals)
+    assert all(isinstance(goal["met"], bool) for goal in goals.values())
     if "onnxruntime/fp32" in variants:
         assert result["onnx_max_abs_diff"] <= 1e-4
         assert result["ratios"]["bert_tf_fp32_vs_ort_fp32_b1"] > 0

@@ -103,3 +103,27 @@ def test_a_partial_rerun_on_another_machine_says_which_rows_came_from_where(tmp_
     assert "AMD EPYC, 2 cores, Python 3.10.13, 2026-12-02 (second)" in header
     report.write_markdown(rows[1:], amd, False, tmp_path / "results.md")
     assert (tmp_path / "results.md").read_text().splitlines()[2].startswith("Machine: AMD EPYC")
+
+
+def test_a_hand_run_inference_line_merges_into_one_row_per_variant(tmp_path):
+    report = _load("report")
+    (tmp_path / "results.jsonl").write_text(json.dumps({"benchmark": "tokenize", "ratio": 6.0}))
+
+    def row(runtime, precision, batch, p50, speed, accuracy):
+        return {"runtime": runtime, "precision": precision, "batch": batch, "p50_ms": p50,
+                "best_round_seq_per_s": speed, "accuracy": accuracy}  # fmt: skip
+
+    line = {"benchmark": "inference", "model": "m", "seq_length": 128, "threads": 2, "rows": [
+        row("bert_tf", "fp32", 1, 36.0, 28.0, 0.68), row("bert_tf", "fp32", 32, 760.0, 42.0, 0.68),
+        row("onnxruntime", "int8", 1, 19.0, 53.0, 0.695),
+        row("onnxruntime", "int8", 32, 570.0, 56.0, 0.695),
+    ]}  # fmt: skip
+    (tmp_path / "line.jsonl").write_text("[inference] log line\n" + json.dumps(line) + "\n")
+    code = report.main(["--merge", str(tmp_path / "line.jsonl"), "--output-dir", str(tmp_path)])
+    assert code == 0
+    kept = [json.loads(x) for x in (tmp_path / "results.jsonl").read_text().splitlines()]
+    assert [r["benchmark"] for r in kept] == ["tokenize", "inference"]  # RUNS order, both kept
+    table = (tmp_path / "results.md").read_text()
+    assert "bert_tf fp32: 36.0 ms, 42.0 seq/s, 0.680" in table
+    assert "onnxruntime int8: 19.0 ms, 56.0 seq/s, 0.695 | 0.75x |" in table
+    assert table.count("inference, m") == 1  # one row per variant, both batches in it
