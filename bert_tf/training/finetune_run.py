@@ -122,6 +122,7 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
     from bert_tf.text.tokenizer_settings import TokenizerSettings
     from bert_tf.training.callbacks.dev_metric_callback import DevMetricCallback
     from bert_tf.training.optimizers import create_optimizer
+    from bert_tf.training.precision_hardware import warn_if_emulated
     from bert_tf.training.strategy import create_strategy, is_chief
 
     start = time.perf_counter()
@@ -138,6 +139,7 @@ def run_finetuning(config: FinetuneConfig) -> FinetuneResult:
     if not train_examples or not dev_examples:
         raise ValueError("the train and eval files must both hold examples")
     task.learn_from(train_examples)
+    warn_if_emulated(config.dtype_policy)
     previous_policy = keras.config.dtype_policy()
     keras.config.set_dtype_policy(config.dtype_policy)
     try:

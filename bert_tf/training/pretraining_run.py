@@ -28,6 +28,7 @@ from bert_tf.data.pretraining.reader import read_pretraining_dataset
 from bert_tf.models import BertBackbone, BertPretrainer
 from bert_tf.training.callbacks import StepCheckpoint, TrainingLogger
 from bert_tf.training.optimizers import create_optimizer
+from bert_tf.training.precision_hardware import warn_if_emulated
 from bert_tf.training.pretraining_config import PretrainingConfig
 from bert_tf.training.strategy import create_strategy, is_chief
 from bert_tf.training.warm_start import copy_initial_weights, load_initial_checkpoint
@@ -251,6 +252,7 @@ def run_pretraining(
     checkpoints = storage.join(out, "checkpoints")
     strategy = create_strategy(config.strategy, tpu_address=config.tpu_address)
     chief = is_chief(strategy)  # only the chief writes configs, checkpoints and outputs
+    warn_if_emulated(config.dtype_policy)
     if chief:
         storage.makedirs(out)
         _warn_about_changes(config, storage.join(out, "pretraining_config.json"))
