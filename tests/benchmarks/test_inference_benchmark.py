@@ -103,3 +103,37 @@ def test_quick_run_prints_one_json_line_with_every_row(tmp_path):
     if "onnxruntime/fp32" in variants:
         assert result["onnx_max_abs_diff"] <= 1e-4
         assert result["ratios"]["bert_tf_fp32_vs_ort_fp32_b1"] > 0
+
+
+@pytest.mark.slow
+def test_quick_qa_run_scores_every_runtime_with_squad_f1(tmp_path):
+    """The QA model: start/end logits through every runtime, post-processed into SQuAD F1."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "inference.py"),
+            "--quick",
+            "--task",
+            "squad-v1.1",
+            "--work-dir",
+            str(tmp_path),
+            "--skip",
+            "bert_tf/bf16",
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads([x for x in done.stdout.splitlines() if x.startswith("{")][-1])
+    assert result["task"] == "squad-v1.1" and result["metric"] == "f1"
+    assert "BertSpanLabeler" in result["model"] and result["seq_length"] == 64
+    rows = {(r["runtime"], r["precision"], r["batch"]): r for r in result["rows"]}
+    for name in ("bert_tf/fp32", "bert_tf/int8", "bert_tf/distilled", "bert_tf_served/fp32"):
+        for batch in (1, 32):
+            row = rows[(*name.split("/"), batch)]
+            assert 0.0 <= row["f1"] <= 100.0 and "accuracy" not in row and row["p50_ms"] > 0
+    assert rows[("bert_tf_served", "fp32", 1)]["f1"] == rows[("bert_tf", "fp32", 1)]["f1"]
+    assert "f1_drop_points" in result["goals"]["distilled_b32_speedup_over_fp32"]
+    if ("onnxruntime", "fp32", 1) in rows:  # both start and end logits matched
+        assert result["onnx_max_abs_diff"] <= 1e-4

@@ -118,12 +118,20 @@ def test_a_hand_run_inference_line_merges_into_one_row_per_variant(tmp_path):
         row("onnxruntime", "int8", 1, 19.0, 53.0, 0.695),
         row("onnxruntime", "int8", 32, 570.0, 56.0, 0.695),
     ]}  # fmt: skip
+    qa = {"benchmark": "inference", "model": "qa", "task": "squad-v1.1", "metric": "f1",
+          "seq_length": 128, "threads": 2, "rows": [
+              {**r, "precision": precision, "f1": 97.5} for r in line["rows"][:2]
+              for precision in ("fp32", "distilled")]}  # fmt: skip
     (tmp_path / "line.jsonl").write_text("[inference] log line\n" + json.dumps(line) + "\n")
-    code = report.main(["--merge", str(tmp_path / "line.jsonl"), "--output-dir", str(tmp_path)])
-    assert code == 0
+    (tmp_path / "qa.jsonl").write_text(json.dumps(qa) + "\n")
+    for name in ("line.jsonl", "qa.jsonl", "line.jsonl"):  # a rerun replaces its own task's line
+        code = report.main(["--merge", str(tmp_path / name), "--output-dir", str(tmp_path)])
+        assert code == 0
     kept = [json.loads(x) for x in (tmp_path / "results.jsonl").read_text().splitlines()]
-    assert [r["benchmark"] for r in kept] == ["tokenize", "inference"]  # RUNS order, both kept
+    assert [r["benchmark"] for r in kept] == ["tokenize", "inference", "inference"]  # RUNS order
+    assert sorted(str(r.get("task")) for r in kept) == ["None", "None", "squad-v1.1"]
     table = (tmp_path / "results.md").read_text()
     assert "bert_tf fp32: 36.0 ms, 42.0 seq/s, 0.680" in table
     assert "onnxruntime int8: 19.0 ms, 56.0 seq/s, 0.695 | 0.75x |" in table
-    assert table.count("inference, m") == 1  # one row per variant, both batches in it
+    assert table.count("inference, m,") == 1  # one row per variant, both batches in it
+    assert "best seq/s at batch 32, f1 | bert_tf fp32: 36.0 ms, 42.0 seq/s, 97.500" in table
