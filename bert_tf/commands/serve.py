@@ -79,6 +79,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="microseconds between load retries (default 60000000, one minute)",
     )
     add("--grpc-threads", type=int, default=32, help="gRPC worker threads (default 32)")
+    add(
+        "--xla-cpu-compilation-enabled",
+        "--xla_cpu_compilation_enabled",
+        action="store_true",
+        help="run exports compiled with XLA (`bert-tf export --xla`); without it they do not "
+        "load (TF Serving: the same flag, or they fail on their first request)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -98,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
         max_text_bytes=args.max_text_bytes,
         max_num_load_retries=args.max_num_load_retries,
         load_retry_interval=args.load_retry_interval_micros / 1e6,
+        xla_cpu_compilation_enabled=args.xla_cpu_compilation_enabled,
     )
     if args.model_config_file:
         config = read_model_server_config(args.model_config_file)

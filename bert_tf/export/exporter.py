@@ -35,6 +35,7 @@ def make_module(
     label_names: Sequence[str] | None = None,
     pair: bool = False,
     max_text_bytes: int | None = None,
+    jit_compile: bool = False,
     **task_settings: Any,
 ) -> Any:
     """The `ServingModule` that serves `task` (a served task name of a registered shape)."""
@@ -50,6 +51,7 @@ def make_module(
         pair=pair,
         max_text_bytes=max_text_bytes or MAX_TEXT_BYTES,
         served_task=task,
+        jit_compile=jit_compile,
     )
 
 
@@ -65,6 +67,7 @@ def export_for_serving(
     warmup_inputs: Mapping[str, Sequence[str]] | None = None,
     max_text_bytes: int | None = None,
     overwrite: bool = False,
+    jit_compile: bool = False,
     **task_settings: Any,
 ) -> Path | str:
     """Writes a SavedModel for TF Serving into `export_dir` (e.g. `BASE/NAME/1`).
@@ -82,6 +85,9 @@ def export_for_serving(
         warmup_inputs: raw inputs for the warm-up requests (default: the shape's samples).
         max_text_bytes: longest input string accepted (default 1,000,000 bytes).
         overwrite: replace an existing `export_dir`.
+        jit_compile: compile the model and its heads with XLA (one cluster per input shape,
+            compiled on first use: warm it up). Faster on CPU (all-MiniLM-L6-v2, seq 128:
+            see README, "Benchmarks"); TF Serving runs it with `--xla_cpu_compilation_enabled`.
         task_settings: span: doc_stride, max_query_length, n_best_size, max_answer_length,
             version_2_with_negative, null_score_threshold; classification/tagging: stride.
 
@@ -98,7 +104,7 @@ def export_for_serving(
         "the preprocessor's seq_length",
     )
     module = make_module(model, preprocessor, task, label_names, pair, max_text_bytes,
-                         **task_settings)  # fmt: skip
+                         jit_compile, **task_settings)  # fmt: skip
     if storage.is_url(export_dir):  # written locally, then uploaded
         target = os.fspath(export_dir)
         _refuse_existing(target, overwrite)

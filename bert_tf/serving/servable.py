@@ -31,7 +31,14 @@ CONTRACT_FILE = Path("assets") / "bert_tf_contract.json"
 class Servable:
     """A SavedModel version ready to answer `run(signature, inputs)` with numpy arrays."""
 
-    def __init__(self, name: str, version: int, path: str | Path, max_text_bytes: int = 1 << 20):
+    def __init__(
+        self,
+        name: str,
+        version: int,
+        path: str | Path,
+        max_text_bytes: int = 1 << 20,
+        xla_cpu_compilation_enabled: bool = False,
+    ):
         import tensorflow as tf
         import tensorflow_text  # noqa: F401  (registers the tokenizer ops before loading)
         from tensorflow.core.protobuf import saved_model_pb2
@@ -51,6 +58,14 @@ class Servable:
             for key, sig in saved_model.meta_graphs[0].signature_def.items()
             if not key.startswith("__")  # __saved_model_init_op
         }
+        self.xla = uses_xla(saved_model)
+        if self.xla and not xla_cpu_compilation_enabled:
+            raise ServingError(
+                "FAILED_PRECONDITION",
+                f"{self.path} is compiled with XLA (exported with jit_compile); start the "
+                "server with --xla_cpu_compilation_enabled (TF Serving takes the same flag, "
+                "and without it fails the first request)",
+            )
         self._functions = tf.saved_model.load(str(self.path)).signatures
         contract = self.path / CONTRACT_FILE
         self.contract = json.loads(contract.read_text("utf-8")) if contract.exists() else None
@@ -193,6 +208,16 @@ class Servable:
             self.run(signature_name, inputs)
             count += 1
         return count
+
+
+def uses_xla(saved_model: Any) -> bool:
+    """Whether a function of the SavedModel proto must be compiled with XLA (jit_compile)."""
+    for meta_graph in saved_model.meta_graphs:
+        for function in meta_graph.graph_def.library.function:
+            attr = function.attr.get("_XlaMustCompile")
+            if attr is not None and attr.b:
+                return True
+    return False
 
 
 def _numpy(tensor: Any) -> np.ndarray:

@@ -32,11 +32,13 @@ class VersionManager:
         max_text_bytes: int = 1 << 20,
         max_num_load_retries: int = 5,
         load_retry_interval: float = 60.0,
+        xla_cpu_compilation_enabled: bool = False,
     ) -> None:
         from bert_tf.serving.servable import Servable
 
         def load(name: str, version: int, path: Path) -> Servable:
-            return Servable(name, version, path, max_text_bytes=max_text_bytes)
+            return Servable(name, version, path, max_text_bytes=max_text_bytes,
+                            xla_cpu_compilation_enabled=xla_cpu_compilation_enabled)  # fmt: skip
 
         self.models: dict[str, ModelVersions] = {}
         for model in config.model_config_list.config:

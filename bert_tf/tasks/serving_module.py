@@ -62,6 +62,7 @@ class ServingModule(tf.Module):
         pair: bool = False,
         max_text_bytes: int = MAX_TEXT_BYTES,
         served_task: str | None = None,
+        jit_compile: bool = False,
     ) -> None:
         super().__init__(name="bert_tf_serving")
         self.task = served_task or type(self).task
@@ -82,8 +83,15 @@ class ServingModule(tf.Module):
         token_specs = {k: tf.TensorSpec(shape, tf.int32, name=k) for k in INPUT_NAMES}
         # Held outside tf.Module tracking: saving re-traces every tracked tf.function (in the save
         # context), which would trace the whole tokenizer graph a second time.
+        # jit_compile: the model and heads as one XLA cluster (text ops stay outside it).
+        self.jit_compile = bool(jit_compile)
         self._functions = _Untracked(
-            heads=tf.function(self.heads, input_signature=[token_specs], autograph=False)
+            heads=tf.function(
+                self.heads,
+                input_signature=[token_specs],
+                autograph=False,
+                jit_compile=self.jit_compile or None,
+            )  # fmt: skip
         )
 
     @property
