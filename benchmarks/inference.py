@@ -12,9 +12,12 @@ doc stride 64). It is exported with `export_for_serving`, and every runtime gets
   - bert_tf int8: `bert_tf.compression.quantization.quantize_int8(model)`;
   - bert_tf distilled: `compress_run(..., "distill", num_layers=--distill-layers)`, a student
     with that many of the teacher's layers trained on the train set (0 skips it);
+  - bert_tf fp32_xla and distilled_xla: the same two models exported with `jit_compile=True`
+    (`bert-tf export --xla`: model and heads compiled by XLA);
   - bert-tf serve (runtime `bert_tf_served`): each of those exports served by one `bert-tf serve`
-    subprocess on loopback, with the same thread limits, called through gRPC Predict on
-    `serve_tokens` with the same ids (`--skip bert_tf_served/int8` drops one);
+    subprocess on loopback (with --xla_cpu_compilation_enabled), the same thread limits, called
+    through gRPC Predict on `serve_tokens` with the same ids (`--skip bert_tf_served/int8`
+    drops one);
   - ONNX Runtime fp32: tf2onnx's conversion of that `serve_tokens` signature (every output must
     equal bert_tf's within 1e-4 on the whole eval set, or nothing is reported);
   - ONNX Runtime int8: `onnxruntime.quantization.quantize_dynamic` of that ONNX model;
@@ -184,7 +187,7 @@ def bf16_copy(model, task):
     return copy
 
 
-def exported_predict(model, bundle, directory: Path) -> tuple[Predict, str]:
+def exported_predict(model, bundle, directory: Path, xla: bool = False) -> tuple[Predict, str]:
     """`model` through its SavedModel's `serve_tokens`; a traced Keras call if export fails."""
     import tensorflow as tf
 
@@ -194,7 +197,7 @@ def exported_predict(model, bundle, directory: Path) -> tuple[Predict, str]:
     try:
         export_for_serving(model, bundle.preprocessor(), directory, task.served_task,
                            task.labels or None, pair=task.pair, warmup=False, overwrite=True,
-                           **task.serving_settings())  # fmt: skip
+                           jit_compile=xla, **task.serving_settings())  # fmt: skip
         signature = tf.saved_model.load(str(directory)).signatures["serve_tokens"]
     except Exception as error:  # a plug-in variant the exporter does not handle yet
         print(f"[inference] export failed ({error}); timing the Keras model", file=sys.stderr)
@@ -211,7 +214,7 @@ def exported_predict(model, bundle, directory: Path) -> tuple[Predict, str]:
         outputs = signature(**{k: tf.constant(batch[k]) for k in INPUTS})
         return {key: value.numpy() for key, value in outputs.items()}
 
-    return call, "SavedModel serve_tokens"
+    return call, "SavedModel serve_tokens" + (", XLA (export --xla)" if xla else "")
 
 
 # --- peers ------------------------------------------------------------------------------------
@@ -311,7 +314,8 @@ def start_server(
         port = sock.getsockname()[1]
     env = {**os.environ, "TF_NUM_INTRAOP_THREADS": str(threads), "TF_NUM_INTEROP_THREADS": "1"}
     command = [sys.executable, "-m", "bert_tf.cli", "serve", "--model-config-file", str(config),
-               "--port", str(port), "--file-system-poll-wait-seconds", "0"]  # fmt: skip
+               "--port", str(port), "--file-system-poll-wait-seconds", "0",
+               "--xla_cpu_compilation_enabled"]  # fmt: skip
     with open(work / "serve.log", "wb") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     return process, port
@@ -346,6 +350,7 @@ def served_predicts(process: subprocess.Popen, port: int, names: list[str]) -> d
 # The largest drop of the main metric a compressed variant may show, in points (accuracy x 100;
 # SQuAD's F1 is already in percent).
 ALLOWED_DROP = {"accuracy": 0.5, "f1": 1.0}
+COMPRESSED = ("int8", "distilled", "distilled_xla")
 POINTS = {"accuracy": 100.0, "f1": 1.0}
 
 
@@ -355,7 +360,7 @@ def goals(rows: list[dict], scores: dict[str, float], metric: str = "accuracy") 
     allowed = ALLOWED_DROP.get(metric, 0.5)
     result = {}
     for (runtime, precision, batch), r in by.items():
-        if runtime == "bert_tf" and precision in ("int8", "distilled") and batch > 1:
+        if runtime == "bert_tf" and precision in COMPRESSED and batch > 1:
             gain = r["best_round_seq_per_s"] / by["bert_tf", "fp32", batch]["best_round_seq_per_s"]
             drop = POINTS.get(metric, 1.0) * (
                 scores["bert_tf/fp32"] - scores[f"bert_tf/{precision}"]
@@ -365,10 +370,11 @@ def goals(rows: list[dict], scores: dict[str, float], metric: str = "accuracy") 
                 f"{metric}_drop_points": round(drop, 2), f"{metric}_target": f"<= {allowed}",
                 "met": gain >= 2.0 and drop <= allowed,
             }  # fmt: skip
-    if ("onnxruntime", "fp32", 1) in by:
-        ratio = by["bert_tf", "fp32", 1]["p50_ms"] / by["onnxruntime", "fp32", 1]["p50_ms"]
-        result["fp32_b1_p50_over_ort_fp32"] = {"value": round(ratio, 2), "target": "<= 1.2",
-                                               "met": ratio <= 1.2}  # fmt: skip
+    for ours in ("fp32", "fp32_xla"):
+        if ("onnxruntime", "fp32", 1) in by and ("bert_tf", ours, 1) in by:
+            ratio = by["bert_tf", ours, 1]["p50_ms"] / by["onnxruntime", "fp32", 1]["p50_ms"]
+            result[f"{ours}_b1_p50_over_ort_fp32"] = {"value": round(ratio, 2), "target": "<= 1.2",
+                                                      "met": ratio <= 1.2}  # fmt: skip
     if ("bert_tf_served", "fp32", 1) in by:
         extra = by["bert_tf_served", "fp32", 1]["p50_ms"] - by["bert_tf", "fp32", 1]["p50_ms"]
         result["served_b1_p50_minus_in_process_ms"] = {
@@ -573,27 +579,33 @@ def main(argv: list[str] | None = None) -> int:
                                          work / "export/int8/1")  # fmt: skip
         return predict, {"path": path}
 
-    try:
-        import bert_tf.compression.quantization  # noqa: F401
-    except ImportError:
-        skipped["bert_tf/int8"] = "not available: no bert_tf.compression.quantization"
-    else:
-        add("bert_tf/int8", bert_tf_int8)
+    add("bert_tf/int8", bert_tf_int8)
 
-    def bert_tf_distilled() -> tuple[Predict, dict]:
+    def bert_tf_xla() -> tuple[Predict, dict]:
+        predict, path = exported_predict(bundle.model, bundle, work / "export/fp32_xla/1", True)
+        return predict, {"path": path}
+
+    add("bert_tf/fp32_xla", bert_tf_xla)
+    students = []
+
+    def bert_tf_distilled(xla: bool = False) -> tuple[Predict, dict]:
         from bert_tf.compression.compress_run import compress_run
 
-        result = compress_run(run_dir, train_file, eval_file, work / "distilled", "distill",
-                              num_layers=args.distill_layers, epochs=args.distill_epochs,
-                              verbose=0)  # fmt: skip
-        predict, path = exported_predict(result.model, bundle, work / "export/distilled/1")
-        layers = result.summary["student"]["num_layers"]
+        if not students:
+            students.append(compress_run(run_dir, train_file, eval_file, work / "distilled",
+                                         "distill", num_layers=args.distill_layers,
+                                         epochs=args.distill_epochs, verbose=0))  # fmt: skip
+        name = "distilled_xla" if xla else "distilled"
+        predict, path = exported_predict(students[0].model, bundle, work / f"export/{name}/1", xla)
+        layers = students[0].summary["student"]["num_layers"]
         return predict, {"path": f"{path}, {layers}-layer student", "num_layers": layers}
 
     if args.distill_layers:
         add("bert_tf/distilled", bert_tf_distilled)
+        add("bert_tf/distilled_xla", lambda: bert_tf_distilled(xla=True))
     else:
-        skipped["bert_tf/distilled"] = "skipped (--distill-layers 0)"
+        for name in ("bert_tf/distilled", "bert_tf/distilled_xla"):
+            skipped[name] = "skipped (--distill-layers 0)"
 
     onnx_diff, openvino_diff = None, None
     missing = add_peers_path(Path(args.peers_dir))
@@ -653,7 +665,7 @@ def main(argv: list[str] | None = None) -> int:
                 ratios[f"{key}_{precision}_b{size}"] = round(
                     ours / speed[(runtime, precision, size)], 3
                 )
-        for precision in ("bf16", "int8", "distilled"):  # ours against the peers' int8 too
+        for precision in ("bf16", "int8", "fp32_xla", *COMPRESSED[1:]):  # vs the peers' int8
             if ("bert_tf", precision, size) in speed and ("onnxruntime", "int8", size) in speed:
                 ratios[f"bert_tf_{precision}_vs_ort_int8_b{size}"] = round(
                     speed[("bert_tf", precision, size)] / speed[("onnxruntime", "int8", size)], 3
