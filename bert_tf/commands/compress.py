@@ -24,7 +24,7 @@ import argparse
 import json
 
 HELP = "distill and/or int8-quantize a fine-tuned model; score it against the original"
-METHODS = ("distill", "int8", "distill+int8")  # bert_tf.compression.compress_run.METHODS
+METHODS = ("distill", "int8", "distill+int8")  # = compress_run.METHODS (tests/compression)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
