@@ -104,11 +104,38 @@ def test_attention_matches_reference_with_padding(hidden_and_mask):
     k = keras.ops.reshape(layer.key(x), (2, 6, N, H // N))
     v = keras.ops.reshape(layer.value(x), (2, 6, N, H // N))
     bool_mask = keras.ops.cast(mask, "bool")[:, None, None, :]
-    explicit = layer._attend_with_dropout(q, k, v, bool_mask, 1 / math.sqrt(H // N), False)
+    explicit = layer._attend(q, k, v, bool_mask, 1 / math.sqrt(H // N), False)
     fused = keras.ops.dot_product_attention(q, k, v, mask=bool_mask, scale=1 / math.sqrt(H // N))
     np.testing.assert_allclose(_np(explicit), _np(fused), atol=1e-6)
     trained = _np(layer(x, mask, training=True))
     assert trained.shape == (2, 6, H) and not np.allclose(trained, expected)
+
+
+def test_half_precision_attention_runs_batch_matmuls_and_matches_float32(hidden_and_mask):
+    """bf16 on TensorFlow: BatchMatMul, not its slow half-precision Einsum; same answers."""
+    x, mask = hidden_and_mask
+    full = MultiHeadSelfAttention(H, N)
+    full(x, mask)
+    _randomize(full)
+    half = MultiHeadSelfAttention(H, N, dtype="mixed_bfloat16")
+    half(x, mask)
+    half.set_weights(full.get_weights())
+    expected = _np(full(x, mask))
+    got = np.asarray(_np(half(x, mask)), np.float32)
+    np.testing.assert_allclose(got, expected, atol=0.05, rtol=0.05)  # bf16 keeps ~3 digits
+    padded = _np(half(np.where(mask[..., None] > 0, x, 7.0).astype("float32"), mask))
+    np.testing.assert_array_equal(np.asarray(padded, np.float32)[0], got[0])  # row 0: no pad
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        graph = (
+            tf.function(lambda a: half(a, mask))
+            .get_concrete_function(tf.TensorSpec(x.shape, tf.float32))
+            .graph
+        )
+        kinds = {op.type for op in graph.get_operations()}
+        assert "Einsum" not in kinds and {"BatchMatMulV2", "BatchMatMulV3"} & kinds, kinds
+        assert not full._half_on_tensorflow() and half._half_on_tensorflow()
 
 
 def test_padded_keys_get_no_attention(hidden_and_mask):
